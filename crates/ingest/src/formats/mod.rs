@@ -1,0 +1,36 @@
+//! One module per statement format. Each exposes `parse(&Input) -> Result<Parsed, IngestError>`.
+
+pub mod camt;
+pub mod delimited;
+pub mod excel;
+pub mod json;
+pub mod mt940;
+pub mod ofx;
+pub mod qif;
+pub mod tabular;
+
+use ledgerlens_core::Format;
+
+use crate::{Input, IngestError, Parsed};
+
+/// Dispatches to the parser of a detected format.
+pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
+    match format {
+        Format::Csv => delimited::parse(input),
+        Format::Xlsx | Format::Xls => excel::parse(format, input),
+        Format::Qif => qif::parse(input),
+        Format::Ofx1 | Format::Ofx2 => ofx::parse(input),
+        Format::Mt940 | Format::Mt942 => mt940::parse(input),
+        Format::Camt053 => camt::parse(input),
+        Format::PericulumJson
+        | Format::MonoJson
+        | Format::OkraJson
+        | Format::DojahJson
+        | Format::MyBankStatementJson => json::parse(format, input),
+        Format::Pdf => Err(IngestError::Unsupported {
+            format,
+            detail: "PDF statements are read by the PDF reader (issue 3), not yet in this build".to_owned(),
+        }),
+        _ => Err(IngestError::Unsupported { format, detail: "no parser".to_owned() }),
+    }
+}

@@ -1,0 +1,1 @@
+//! Placeholder: header vocabulary and column mapping shared by CSV and Excel.
