@@ -1,0 +1,1 @@
+//! Corpus tests for the camt reader (being written).

@@ -1,0 +1,1 @@
+//! Corpus tests for the delimited reader (being written).

@@ -1,0 +1,1 @@
+//! Corpus tests for the json reader (being written).

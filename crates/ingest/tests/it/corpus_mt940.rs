@@ -1,0 +1,1 @@
+//! Corpus tests for the mt940 reader (being written).

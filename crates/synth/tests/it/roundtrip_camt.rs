@@ -1,0 +1,1 @@
+//! Round trips for the camt writer and reader (being written).

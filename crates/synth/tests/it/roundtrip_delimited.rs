@@ -1,0 +1,1 @@
+//! Round trips for the delimited writer and reader (being written).

@@ -1,0 +1,1 @@
+//! Round trips for the json writer and reader (being written).

@@ -1,0 +1,1 @@
+//! Round trips for the mt940 writer and reader (being written).

@@ -1,0 +1,1 @@
+//! Round trips for the ofx writer and reader (being written).
