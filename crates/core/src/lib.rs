@@ -14,6 +14,7 @@ pub mod order;
 pub mod reconcile;
 pub mod statement;
 pub mod transaction;
+pub mod view;
 
 pub use account::{Account, AccountKind, AccountNumber, Iban};
 pub use currency::Currency;

@@ -66,14 +66,15 @@ pub struct Parsed {
 
 /// Reads one file into a document: sniff, parse, order, reconcile.
 pub fn read_document(file_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Document, IngestError> {
-    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    if size > options.max_bytes {
-        return Err(IngestError::TooLarge { size_bytes: size, limit_bytes: options.max_bytes });
-    }
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(IngestError::Empty);
-    }
+    check_size(bytes, options)?;
     let format = sniff::detect(bytes)?;
+    read_as(format, file_name, bytes, options)
+}
+
+/// Reads a file as a given format, skipping detection (for callers that know better, and for
+/// fuzzing one parser at a time).
+pub fn read_as(format: Format, file_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Document, IngestError> {
+    check_size(bytes, options)?;
     let decoded;
     let text: &str = if sniff::is_text(format) {
         decoded = text::decode(bytes)?.0;
@@ -89,6 +90,17 @@ pub fn read_document(file_name: &str, bytes: &[u8], options: &ReadOptions) -> Re
         return Err(IngestError::NoStatements(format));
     }
     Ok(Document { file: file_name.to_owned(), format, sha256: sha256_hex(bytes), statements, warnings })
+}
+
+fn check_size(bytes: &[u8], options: &ReadOptions) -> Result<(), IngestError> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > options.max_bytes {
+        return Err(IngestError::TooLarge { size_bytes: size, limit_bytes: options.max_bytes });
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(IngestError::Empty);
+    }
+    Ok(())
 }
 
 /// Hex SHA-256 of the input.

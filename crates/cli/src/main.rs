@@ -1,0 +1,60 @@
+//! `ledgerlens`: the command line.
+//!
+//! Exit codes are part of the interface: 0 success, 2 bad input (unreadable, unknown or malformed
+//! file — the one-line message names the file and a stable error code), 1 anything else.
+
+mod demo;
+mod input;
+mod output;
+mod parse_cmd;
+mod sample_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::input::InputError;
+
+/// Bank statements in, exact ledgers out.
+#[derive(Debug, Parser)]
+#[command(name = "ledgerlens", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse statement files into a reconciled ledger (JSON or CSV on stdout).
+    Parse(parse_cmd::ParseArgs),
+    /// Write a synthetic statement in any supported format.
+    Sample(sample_cmd::SampleArgs),
+    /// Generate sample statements in every format into a folder and parse them all.
+    Demo(demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Parse(args) => parse_cmd::run(&args),
+        Command::Sample(args) => sample_cmd::run(&args),
+        Command::Demo(args) => demo::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if let Some(input) = error.downcast_ref::<InputError>() {
+                eprintln!("ledgerlens: error[{}]: {}: {}", input.code, input.file, one_line(&input.message));
+                ExitCode::from(2)
+            } else {
+                eprintln!("ledgerlens: error: {}", one_line(&format!("{error:#}")));
+                ExitCode::from(1)
+            }
+        }
+    }
+}
+
+/// Errors are promised to fit on one line, whatever the parser's message held.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
