@@ -5,5 +5,6 @@ mod corpus_delimited;
 mod corpus_json;
 mod corpus_mt940;
 mod corpus_ofx;
+mod fuzz_regressions;
 #[allow(dead_code, reason = "each corpus module uses part of the support kit")]
 mod support;

@@ -1,0 +1,44 @@
+//! Shared driver of the fuzz targets: parse to the very end, then exercise every later step
+//! (finalisation, reconciliation, merging, serialisation), because a target that only opens a
+//! reader tests almost nothing.
+
+use ledgerlens_core::view::{DocumentView, ViewOptions};
+use ledgerlens_core::{merge_statements, reconcile, Amount, Format};
+use ledgerlens_ingest::{read_as, read_document, ReadOptions};
+
+/// Fuzz input is capped well below the production limit so each run stays fast.
+const MAX_INPUT: u64 = 1 << 20;
+
+fn options() -> ReadOptions {
+    ReadOptions { max_bytes: MAX_INPUT, ..ReadOptions::default() }
+}
+
+fn exercise(document: ledgerlens_core::Document) {
+    for statement in &document.statements {
+        let _ = Amount::checked_sum(statement.transactions.iter().map(|t| t.amount));
+        let again = reconcile(statement);
+        assert_eq!(again, statement.reconciliation, "reconciliation must be deterministic");
+        for t in &statement.transactions {
+            assert!(t.description.len() < 1 << 20);
+        }
+    }
+    let json = serde_json::to_vec(&DocumentView::new(&document, ViewOptions::default()));
+    assert!(json.is_ok(), "every parsed document serialises");
+    let _ = merge_statements(document.statements);
+}
+
+/// Reads `data` as each of `formats` (skipping detection) and exercises the result.
+pub fn drive(formats: &[Format], data: &[u8]) {
+    for &format in formats {
+        if let Ok(document) = read_as(format, "fuzz", data, &options()) {
+            exercise(document);
+        }
+    }
+}
+
+/// Reads `data` with format detection, as a user upload would be.
+pub fn drive_detected(data: &[u8]) {
+    if let Ok(document) = read_document("fuzz", data, &options()) {
+        exercise(document);
+    }
+}
