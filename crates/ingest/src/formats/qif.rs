@@ -15,12 +15,15 @@
 //! tell how it was categorised. By Quicken's convention a first record whose payee is "Opening
 //! Balance" states the opening balance and is not a transaction.
 
-use ledgerlens_core::{Account, AccountKind, AccountNumber, Amount, Currency, Format, Provenance, Statement, Transaction};
+use ledgerlens_core::{
+    Account, AccountKind, AccountNumber, Amount, Currency, Format, Provenance, Statement,
+    Transaction,
+};
 
-use crate::dates::{infer_date_order, parse_date, DateOrder};
+use crate::dates::{DateOrder, infer_date_order, parse_date};
 use crate::formats::ofx::values::{collapse, join_name_memo};
 use crate::number::{infer_decimal_mark, parse_amount};
-use crate::{Input, IngestError, Parsed};
+use crate::{IngestError, Input, Parsed};
 
 /// More accounts than any real export holds.
 const MAX_STATEMENTS: usize = 10_000;
@@ -50,7 +53,12 @@ struct Record<'a> {
 
 impl Record<'_> {
     fn is_empty(&self) -> bool {
-        self.date.is_none() && self.amount.is_none() && self.u_amount.is_none() && self.payee.is_none() && self.memo.is_none() && self.splits.is_empty()
+        self.date.is_none()
+            && self.amount.is_none()
+            && self.u_amount.is_none()
+            && self.payee.is_none()
+            && self.memo.is_none()
+            && self.splits.is_empty()
     }
 }
 
@@ -74,10 +82,20 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
     let mut warnings = Vec::new();
     let drafts = read_sections(input.text, &mut warnings)?;
     let records = || drafts.iter().flat_map(|d| d.records.iter());
-    let dates: Vec<String> = records().filter_map(|r| r.date.map(normalise_date)).collect();
-    let hint = input.options.date_order_hint.unwrap_or(DateOrder::MonthFirst);
+    let dates: Vec<String> = records()
+        .filter_map(|r| r.date.map(normalise_date))
+        .collect();
+    let hint = input
+        .options
+        .date_order_hint
+        .unwrap_or(DateOrder::MonthFirst);
     let order = infer_date_order(dates.iter().map(String::as_str), Some(hint));
-    let mark = infer_decimal_mark(records().flat_map(|r| r.amount.or(r.u_amount).into_iter().chain(r.splits.iter().copied())));
+    let mark = infer_decimal_mark(records().flat_map(|r| {
+        r.amount
+            .or(r.u_amount)
+            .into_iter()
+            .chain(r.splits.iter().copied())
+    }));
     let mut statements = Vec::new();
     for draft in drafts {
         if let Some(statement) = build_statement(draft, order, mark, &mut warnings)? {
@@ -87,7 +105,10 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
     if statements.is_empty() {
         return Err(IngestError::NoStatements(Format::Qif));
     }
-    Ok(Parsed { statements, warnings })
+    Ok(Parsed {
+        statements,
+        warnings,
+    })
 }
 
 fn malformed(line: u32, detail: impl Into<String>) -> IngestError {
@@ -107,7 +128,10 @@ fn kind_of(type_name: &str) -> Option<(AccountKind, bool)> {
 }
 
 /// Splits the file into accounts and their records.
-fn read_sections<'a>(text: &'a str, warnings: &mut Vec<String>) -> Result<Vec<Draft<'a>>, IngestError> {
+fn read_sections<'a>(
+    text: &'a str,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<Draft<'a>>, IngestError> {
     let mut drafts: Vec<Draft<'a>> = Vec::new();
     let mut section = Section::Ignored;
     let mut account = AccountBlock::default();
@@ -132,21 +156,44 @@ fn read_sections<'a>(text: &'a str, warnings: &mut Vec<String>) -> Result<Vec<Dr
                 account = AccountBlock::default();
                 continue;
             }
-            let type_name = lower.strip_prefix("type:").or_else(|| lower.strip_prefix("type ")).unwrap_or("");
+            let type_name = lower
+                .strip_prefix("type:")
+                .or_else(|| lower.strip_prefix("type "))
+                .unwrap_or("");
             section = match kind_of(type_name) {
                 Some((kind, investment)) => {
                     let block = pending_account.take();
-                    let continues = block.is_none() && drafts.last().is_some_and(|d| d.kind == kind && d.investment == investment);
+                    let continues = block.is_none()
+                        && drafts
+                            .last()
+                            .is_some_and(|d| d.kind == kind && d.investment == investment);
                     if !continues {
                         if drafts.len() >= MAX_STATEMENTS {
-                            return Err(malformed(line_no, format!("more than {MAX_STATEMENTS} accounts")));
+                            return Err(malformed(
+                                line_no,
+                                format!("more than {MAX_STATEMENTS} accounts"),
+                            ));
                         }
-                        drafts.push(Draft { account: block.unwrap_or_default(), kind, investment, records: Vec::new() });
+                        drafts.push(Draft {
+                            account: block.unwrap_or_default(),
+                            kind,
+                            investment,
+                            records: Vec::new(),
+                        });
                     }
                     Section::Transactions { kind, investment }
                 }
                 None => {
-                    let known_lists = ["cat", "class", "memorized", "security", "prices", "invitem", "template", "budget"];
+                    let known_lists = [
+                        "cat",
+                        "class",
+                        "memorized",
+                        "security",
+                        "prices",
+                        "invitem",
+                        "template",
+                        "budget",
+                    ];
                     if !known_lists.contains(&type_name) {
                         warnings.push(format!("line {line_no}: section !{header} is not a transaction list and was skipped"));
                     }
@@ -189,23 +236,32 @@ fn read_sections<'a>(text: &'a str, warnings: &mut Vec<String>) -> Result<Vec<Dr
         }
     }
     flush(&mut record, &mut drafts, section, line_no, warnings);
-    if let Some(block) = pending_account {
-        if drafts.is_empty() && !block.name.is_empty() {
-            warnings.push(format!("account {:?} is listed but has no transactions", block.name));
-        }
+    if let Some(block) = pending_account.filter(|b| drafts.is_empty() && !b.name.is_empty()) {
+        warnings.push(format!(
+            "account {:?} is listed but has no transactions",
+            block.name
+        ));
     }
     Ok(drafts)
 }
 
 /// Ends the current record: appends it to the current account when it holds anything.
-fn flush<'a>(record: &mut Record<'a>, drafts: &mut [Draft<'a>], section: Section, line: u32, warnings: &mut Vec<String>) {
+fn flush<'a>(
+    record: &mut Record<'a>,
+    drafts: &mut [Draft<'a>],
+    section: Section,
+    line: u32,
+    warnings: &mut Vec<String>,
+) {
     let done = std::mem::take(record);
     if done.is_empty() || !matches!(section, Section::Transactions { .. }) {
         return;
     }
     match drafts.last_mut() {
         Some(draft) => draft.records.push(done),
-        None => warnings.push(format!("line {line}: a record outside any account was skipped")),
+        None => warnings.push(format!(
+            "line {line}: a record outside any account was skipped"
+        )),
     }
 }
 
@@ -214,7 +270,9 @@ fn flush<'a>(record: &mut Record<'a>, drafts: &mut [Draft<'a>], section: Section
 fn normalise_date(text: &str) -> String {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     match compact.split_once('\'') {
-        Some((day_month, year)) if !year.is_empty() && year.len() <= 2 && year.bytes().all(|b| b.is_ascii_digit()) => {
+        Some((day_month, year))
+            if !year.is_empty() && year.len() <= 2 && year.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             format!("{day_month}/{}", 2000 + year.parse::<u32>().unwrap_or(0))
         }
         _ => compact.replace('\'', "/"),
@@ -248,7 +306,9 @@ fn build_statement(
     let mut statement = Statement::new(account, currency.unwrap_or_else(Currency::unknown));
     for (i, record) in draft.records.iter().enumerate() {
         let line = record.line;
-        let date_text = record.date.ok_or_else(|| malformed(line, "a record has no date (D line)"))?;
+        let date_text = record
+            .date
+            .ok_or_else(|| malformed(line, "a record has no date (D line)"))?;
         let date = parse_date(&normalise_date(date_text), order)
             .ok_or_else(|| malformed(line, format!("{:?} is not a date", date_text.trim())))?;
         let amount = record_amount(record, mark)?;
@@ -262,14 +322,22 @@ fn build_statement(
             description = collapse(record.category.unwrap_or_default());
         }
         let mut t = Transaction::new(date, description, amount);
-        let number = record.number.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+        let number = record
+            .number
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
         if draft.investment {
             t.bank_code = number;
         } else {
             t.reference = number;
         }
         t.counterparty.name = Some(payee).filter(|p| !p.is_empty());
-        t.provenance = Provenance { line: Some(line), row: u32::try_from(statement.transactions.len() + 1).ok(), ..Provenance::default() };
+        t.provenance = Provenance {
+            line: Some(line),
+            row: u32::try_from(statement.transactions.len() + 1).ok(),
+            ..Provenance::default()
+        };
         statement.transactions.push(t);
     }
     if draft.investment && !statement.transactions.is_empty() {
@@ -281,9 +349,18 @@ fn build_statement(
     Ok(Some(statement))
 }
 
-fn record_amount(record: &Record<'_>, mark: crate::number::DecimalMark) -> Result<Amount, IngestError> {
-    let parse = |text: &str| parse_amount(text.trim(), Some(mark)).map_err(|e| malformed(record.line, e.to_string()));
-    if let Some(text) = record.amount.or(record.u_amount).filter(|t| !t.trim().is_empty()) {
+fn record_amount(
+    record: &Record<'_>,
+    mark: crate::number::DecimalMark,
+) -> Result<Amount, IngestError> {
+    let parse = |text: &str| {
+        parse_amount(text.trim(), Some(mark)).map_err(|e| malformed(record.line, e.to_string()))
+    };
+    if let Some(text) = record
+        .amount
+        .or(record.u_amount)
+        .filter(|t| !t.trim().is_empty())
+    {
         return parse(text);
     }
     if record.splits.is_empty() {
@@ -300,7 +377,11 @@ mod tests {
 
     fn run(text: &str) -> Result<Parsed, IngestError> {
         let options = ReadOptions::default();
-        parse(&Input { bytes: text.as_bytes(), text, options: &options })
+        parse(&Input {
+            bytes: text.as_bytes(),
+            text,
+            options: &options,
+        })
     }
 
     fn amount(text: &str) -> Amount {
@@ -322,7 +403,9 @@ mod tests {
         let s = &parsed.statements[0];
         assert_eq!(s.account.kind, AccountKind::Checking);
         assert!(s.currency.is_unknown());
-        let [a, b] = s.transactions.as_slice() else { panic!("two transactions") };
+        let [a, b] = s.transactions.as_slice() else {
+            panic!("two transactions")
+        };
         assert_eq!(a.date.to_string(), "2024-01-02");
         assert_eq!(a.amount, amount("-1000.00"));
         assert_eq!(a.description, "Delta PC - rent");
@@ -338,7 +421,9 @@ mod tests {
         let text = "!Account\nN0123 456\nTCCard\nDCurrency: EUR\n^\n!Type:CCard\nD02/01/2024\nT100.00\nPOpening Balance\nL[0123 456]\n^\nD02/13/2024\nT-5.00\nPShop\n^\n\
 !Account\nNSavings\nTBank\n^\n!Type:Bank\nD2024-02-03\nT7\nPInterest\n^\n";
         let parsed = run(text).unwrap();
-        let [card, savings] = parsed.statements.as_slice() else { panic!("two statements") };
+        let [card, savings] = parsed.statements.as_slice() else {
+            panic!("two statements")
+        };
         assert_eq!(card.account.kind, AccountKind::CreditCard);
         assert_eq!(card.currency.code(), "EUR");
         assert_eq!(card.account.number.as_ref().unwrap().reveal(), "0123456");
@@ -364,6 +449,9 @@ mod tests {
         assert!(err.to_string().contains("line 2"), "{err}");
         let err = run("!Type:Bank\nT5\nPA\n^\n").unwrap_err();
         assert_eq!(err.code(), "malformed_file");
-        assert_eq!(run("!Type:Cat\nNFood\n^\n").unwrap_err().code(), "no_statements");
+        assert_eq!(
+            run("!Type:Cat\nNFood\n^\n").unwrap_err().code(),
+            "no_statements"
+        );
     }
 }

@@ -29,8 +29,24 @@ pub const NAME_LIMIT: usize = 32;
 
 /// TRNTYPE values of the specification; any other bank code is replaced by CREDIT/DEBIT.
 const TRNTYPES: &[&str] = &[
-    "CREDIT", "DEBIT", "INT", "DIV", "FEE", "SRVCHG", "DEP", "ATM", "POS", "XFER", "CHECK", "PAYMENT", "CASH",
-    "DIRECTDEP", "DIRECTDEBIT", "REPEATPMT", "HOLD", "OTHER",
+    "CREDIT",
+    "DEBIT",
+    "INT",
+    "DIV",
+    "FEE",
+    "SRVCHG",
+    "DEP",
+    "ATM",
+    "POS",
+    "XFER",
+    "CHECK",
+    "PAYMENT",
+    "CASH",
+    "DIRECTDEP",
+    "DIRECTDEBIT",
+    "REPEATPMT",
+    "HOLD",
+    "OTHER",
 ];
 
 struct Out {
@@ -118,7 +134,11 @@ fn trntype(code: Option<&str>, amount: Amount) -> &str {
 
 /// Writes OFX.
 pub fn write(statement: &Statement, version: Version) -> Vec<u8> {
-    let mut out = Out { text: String::new(), version, depth: 0 };
+    let mut out = Out {
+        text: String::new(),
+        version,
+        depth: 0,
+    };
     match version {
         Version::Sgml1 => out.text.push_str(
             "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\nCOMPRESSION:NONE\nOLDFILEUID:NONE\nNEWFILEUID:NONE\n\n",
@@ -144,7 +164,12 @@ pub fn write(statement: &Statement, version: Version) -> Vec<u8> {
     out.close("SONRS");
     out.close("SIGNONMSGSRSV1");
     let (msgs, trnrs, stmtrs, acctfrom) = if card {
-        ("CREDITCARDMSGSRSV1", "CCSTMTTRNRS", "CCSTMTRS", "CCACCTFROM")
+        (
+            "CREDITCARDMSGSRSV1",
+            "CCSTMTTRNRS",
+            "CCSTMTRS",
+            "CCACCTFROM",
+        )
     } else {
         ("BANKMSGSRSV1", "STMTTRNRS", "STMTRS", "BANKACCTFROM")
     };
@@ -165,7 +190,13 @@ pub fn write(statement: &Statement, version: Version) -> Vec<u8> {
         .number
         .as_ref()
         .map(|n| n.reveal().to_owned())
-        .or_else(|| statement.account.iban.as_ref().map(|i| i.reveal().to_owned()))
+        .or_else(|| {
+            statement
+                .account
+                .iban
+                .as_ref()
+                .map(|i| i.reveal().to_owned())
+        })
         .unwrap_or_else(|| "UNKNOWN".to_owned());
     out.leaf("ACCTID", &account_id);
     if !card {
@@ -191,7 +222,10 @@ pub fn write(statement: &Statement, version: Version) -> Vec<u8> {
             out.leaf("DTUSER", &ofx_date(value_date));
         }
         out.leaf("TRNAMT", &t.amount.to_string());
-        let fitid = t.reference.clone().unwrap_or_else(|| format!("T{:08}", i + 1));
+        let fitid = t
+            .reference
+            .clone()
+            .unwrap_or_else(|| format!("T{:08}", i + 1));
         out.leaf("FITID", &fitid);
         let (name, memo) = name_and_memo(&t.description);
         out.leaf("NAME", &name);
@@ -201,7 +235,10 @@ pub fn write(statement: &Statement, version: Version) -> Vec<u8> {
         out.close("STMTTRN");
     }
     out.close("BANKTRANLIST");
-    for (aggregate, balance) in [("LEDGERBAL", statement.closing_balance), ("AVAILBAL", statement.available_balance)] {
+    for (aggregate, balance) in [
+        ("LEDGERBAL", statement.closing_balance),
+        ("AVAILBAL", statement.available_balance),
+    ] {
         if let Some(balance) = balance {
             out.open(aggregate);
             out.leaf("BALAMT", &balance.to_string());

@@ -18,23 +18,54 @@ pub fn write(statement: &Statement) -> Vec<u8> {
         .number
         .as_ref()
         .map(|n| n.reveal().to_owned())
-        .or_else(|| statement.account.iban.as_ref().map(|i| i.reveal().to_owned()))
+        .or_else(|| {
+            statement
+                .account
+                .iban
+                .as_ref()
+                .map(|i| i.reveal().to_owned())
+        })
         .unwrap_or_else(|| "Account".to_owned());
     let (kind, header) = match statement.account.kind {
         AccountKind::CreditCard => ("CCard", "!Type:CCard"),
         AccountKind::Loan => ("Oth L", "!Type:Oth L"),
         _ => ("Bank", "!Type:Bank"),
     };
-    let _ = writeln!(out, "!Account\nN{name}\nT{kind}\nDCurrency: {}\n^\n{header}", statement.currency.code());
-    let first_date = statement.transactions.first().map(|t| t.date).or(statement.period.map(|p| p.start));
+    let _ = writeln!(
+        out,
+        "!Account\nN{name}\nT{kind}\nDCurrency: {}\n^\n{header}",
+        statement.currency.code()
+    );
+    let first_date = statement
+        .transactions
+        .first()
+        .map(|t| t.date)
+        .or(statement.period.map(|p| p.start));
     if let (Some(opening), Some(date)) = (statement.opening_balance, first_date) {
-        let _ = writeln!(out, "D{}\nT{opening}\nPOpening Balance\nL[{name}]\n^", date.format("%m/%d/%Y"));
+        let _ = writeln!(
+            out,
+            "D{}\nT{opening}\nPOpening Balance\nL[{name}]\n^",
+            date.format("%m/%d/%Y")
+        );
     }
     for t in &statement.transactions {
-        let description = t.description.split_whitespace().collect::<Vec<_>>().join(" ");
-        let _ = writeln!(out, "D{}\nT{}\nP{description}", t.date.format("%m/%d/%Y"), t.amount);
+        let description = t
+            .description
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let _ = writeln!(
+            out,
+            "D{}\nT{}\nP{description}",
+            t.date.format("%m/%d/%Y"),
+            t.amount
+        );
         if let Some(reference) = t.reference.as_deref() {
-            let _ = writeln!(out, "N{}", reference.split_whitespace().collect::<Vec<_>>().join(" "));
+            let _ = writeln!(
+                out,
+                "N{}",
+                reference.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
         }
         out.push_str("^\n");
     }

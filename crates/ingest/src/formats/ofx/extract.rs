@@ -9,14 +9,16 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use ledgerlens_core::{
-    Account, AccountKind, AccountNumber, Amount, Counterparty, Currency, ForeignAmount, Format, Iban, Period, Provenance,
-    Statement, Transaction,
+    Account, AccountKind, AccountNumber, Amount, Counterparty, Currency, ForeignAmount, Format,
+    Iban, Period, Provenance, Statement, Transaction,
 };
 
 use super::lexer::{Elements, Event};
-use super::values::{account_kind, collapse, join_name_memo, ofx_amount, ofx_amount_rounded, ofx_date};
-use crate::error::IngestError;
+use super::values::{
+    account_kind, collapse, join_name_memo, ofx_amount, ofx_amount_rounded, ofx_date,
+};
 use crate::Parsed;
+use crate::error::IngestError;
 
 /// More statements than any real export holds; beyond it the file is hostile or broken.
 const MAX_STATEMENTS: usize = 10_000;
@@ -125,13 +127,23 @@ fn is_any(name: &str, wanted: &[&str]) -> bool {
 /// Reads every statement of an OFX/QFX/OFC text.
 pub fn extract(text: &str, format: Format) -> Result<Parsed, IngestError> {
     let mut elements = Elements::new(text, format);
-    let mut x = Extractor { format, statements: Vec::new(), warnings: Vec::new(), org: None, statement: None, txn: None, trade: None };
+    let mut x = Extractor {
+        format,
+        statements: Vec::new(),
+        warnings: Vec::new(),
+        org: None,
+        statement: None,
+        txn: None,
+        trade: None,
+    };
     while let Some(event) = elements.next_event()? {
         let open = elements.open();
         match event {
             Event::Start { name, line } => x.start(name, line, open)?,
             Event::End { .. } => x.end(open.len())?,
-            Event::Leaf { name, value, line } => x.leaf(name, value, line, open.last().copied().unwrap_or_default())?,
+            Event::Leaf { name, value, line } => {
+                x.leaf(name, value, line, open.last().copied().unwrap_or_default())?
+            }
         }
     }
     x.end(0)?;
@@ -140,7 +152,10 @@ pub fn extract(text: &str, format: Format) -> Result<Parsed, IngestError> {
             s.account.bank.get_or_insert_with(|| org.clone());
         }
     }
-    Ok(Parsed { statements: x.statements, warnings: x.warnings })
+    Ok(Parsed {
+        statements: x.statements,
+        warnings: x.warnings,
+    })
 }
 
 impl Extractor {
@@ -164,7 +179,9 @@ impl Extractor {
         let Some(draft) = self.statement.as_ref() else {
             if let Some(container) = container {
                 if self.statements.len() >= MAX_STATEMENTS {
-                    return Err(self.malformed(line, format!("more than {MAX_STATEMENTS} statements")));
+                    return Err(
+                        self.malformed(line, format!("more than {MAX_STATEMENTS} statements"))
+                    );
                 }
                 self.statement = Some(StatementDraft::new(depth, container));
             }
@@ -173,7 +190,11 @@ impl Extractor {
         if is(name, "STMTTRN") {
             // An STMTTRN left open by a broken file ends where the next one starts.
             self.finish_txn()?;
-            self.txn = Some(TxnDraft { depth, line, ..TxnDraft::default() });
+            self.txn = Some(TxnDraft {
+                depth,
+                line,
+                ..TxnDraft::default()
+            });
             return Ok(());
         }
         if let Some(txn) = self.txn.as_mut() {
@@ -185,8 +206,17 @@ impl Extractor {
             return Ok(());
         }
         let in_tranlist = depth >= 2 && open.get(depth - 2).is_some_and(|p| is(p, "INVTRANLIST"));
-        if draft.container == Container::Investment && in_tranlist && !is(name, "INVBANKTRAN") && self.trade.is_none() {
-            self.trade = Some(TradeDraft { depth, line, kind: name.to_ascii_uppercase(), ..TradeDraft::default() });
+        if draft.container == Container::Investment
+            && in_tranlist
+            && !is(name, "INVBANKTRAN")
+            && self.trade.is_none()
+        {
+            self.trade = Some(TradeDraft {
+                depth,
+                line,
+                kind: name.to_ascii_uppercase(),
+                ..TradeDraft::default()
+            });
         }
         Ok(())
     }
@@ -196,10 +226,11 @@ impl Extractor {
         if self.txn.as_ref().is_some_and(|t| t.depth > depth) {
             self.finish_txn()?;
         }
-        if let Some(trade) = self.trade.take_if(|t| t.depth > depth) {
-            if let Some(s) = self.statement.as_mut() {
-                s.trades.push(trade);
-            }
+        if let (Some(trade), Some(s)) = (
+            self.trade.take_if(|t| t.depth > depth),
+            self.statement.as_mut(),
+        ) {
+            s.trades.push(trade);
         }
         if let Some(draft) = self.statement.take_if(|s| s.depth > depth) {
             self.finish_statement(draft);
@@ -207,7 +238,13 @@ impl Extractor {
         Ok(())
     }
 
-    fn leaf(&mut self, name: &str, value: Cow<'_, str>, line: u32, parent: &str) -> Result<(), IngestError> {
+    fn leaf(
+        &mut self,
+        name: &str,
+        value: Cow<'_, str>,
+        line: u32,
+        parent: &str,
+    ) -> Result<(), IngestError> {
         if let Some(txn) = self.txn.as_mut() {
             txn_leaf(txn, name, value, parent);
             return Ok(());
@@ -240,7 +277,10 @@ impl Extractor {
         let value = value.trim();
         if is(name, "CURDEF") {
             draft.currency = value.to_owned();
-        } else if is_any(parent, &["BANKACCTFROM", "CCACCTFROM", "INVACCTFROM", "ACCTFROM"]) {
+        } else if is_any(
+            parent,
+            &["BANKACCTFROM", "CCACCTFROM", "INVACCTFROM", "ACCTFROM"],
+        ) {
             if is_any(name, &["BANKID", "BROKERID"]) {
                 draft.bank_id = value.to_owned();
             } else if is(name, "ACCTID") {
@@ -248,10 +288,14 @@ impl Extractor {
             } else if is(name, "ACCTTYPE") {
                 draft.account_type = value.to_owned();
             }
-        } else if is_any(name, &["DTSTART", "DTEND"]) && is_any(parent, &["BANKTRANLIST", "INVTRANLIST", "STMTRS"]) {
+        } else if is_any(name, &["DTSTART", "DTEND"])
+            && is_any(parent, &["BANKTRANLIST", "INVTRANLIST", "STMTRS"])
+        {
             let date = ofx_date(value);
             if date.is_none() && !value.is_empty() {
-                self.warnings.push(format!("line {line}: {name} {value:?} is not a date and was ignored"));
+                self.warnings.push(format!(
+                    "line {line}: {name} {value:?} is not a date and was ignored"
+                ));
             }
             if is(name, "DTSTART") {
                 draft.start = min_date(draft.start, date);
@@ -260,52 +304,92 @@ impl Extractor {
             }
         } else if (is(name, "BALAMT") && is(parent, "LEDGERBAL")) || is(name, "LEDGER") {
             draft.closing = balance(value, line, name, &mut self.warnings);
-        } else if (is(name, "BALAMT") && is(parent, "AVAILBAL")) || (is(name, "AVAILCASH") && is(parent, "INVBAL")) {
+        } else if (is(name, "BALAMT") && is(parent, "AVAILBAL"))
+            || (is(name, "AVAILCASH") && is(parent, "INVBAL"))
+        {
             draft.available = balance(value, line, name, &mut self.warnings);
         }
         Ok(())
     }
 
     fn finish_txn(&mut self) -> Result<(), IngestError> {
-        let Some(txn) = self.txn.take() else { return Ok(()) };
-        let Some(draft) = self.statement.as_mut() else { return Ok(()) };
+        let Some(txn) = self.txn.take() else {
+            return Ok(());
+        };
+        let Some(draft) = self.statement.as_mut() else {
+            return Ok(());
+        };
         let line = txn.line;
-        let fail = |detail: String| IngestError::malformed(self.format, Some(format!("line {line}")), detail);
-        let posted = txn.posted.as_deref().map(str::trim).filter(|p| !p.is_empty());
+        let fail = |detail: String| {
+            IngestError::malformed(self.format, Some(format!("line {line}")), detail)
+        };
+        let posted = txn
+            .posted
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
         let user = txn.user.as_deref().and_then(ofx_date);
         let date = match posted {
-            Some(p) => ofx_date(p).ok_or_else(|| fail(format!("the transaction's DTPOSTED {p:?} is not a date")))?,
+            Some(p) => ofx_date(p)
+                .ok_or_else(|| fail(format!("the transaction's DTPOSTED {p:?} is not a date")))?,
             None => match user {
                 Some(u) => {
-                    self.warnings.push(format!("line {line}: a transaction without DTPOSTED is dated by its DTUSER"));
+                    self.warnings.push(format!(
+                        "line {line}: a transaction without DTPOSTED is dated by its DTUSER"
+                    ));
                     u
                 }
                 None => return Err(fail("a transaction has no DTPOSTED date".to_owned())),
             },
         };
-        let amount_text = txn.amount.as_deref().map(str::trim).filter(|a| !a.is_empty());
-        let amount_text = amount_text.ok_or_else(|| fail("a transaction has no TRNAMT amount".to_owned()))?;
+        let amount_text = txn
+            .amount
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty());
+        let amount_text =
+            amount_text.ok_or_else(|| fail("a transaction has no TRNAMT amount".to_owned()))?;
         let amount = match ofx_amount(amount_text) {
             Some(a) => a,
             None => {
                 let rounded = ofx_amount_rounded(amount_text);
-                let a = rounded.ok_or_else(|| fail(format!("the transaction's TRNAMT {amount_text:?} is not an amount")))?;
+                let a = rounded.ok_or_else(|| {
+                    fail(format!(
+                        "the transaction's TRNAMT {amount_text:?} is not an amount"
+                    ))
+                })?;
                 self.warnings.push(format!("line {line}: TRNAMT {amount_text:?} has more than 8 decimals and was rounded to {a}"));
                 a
             }
         };
         let mut description = join_name_memo(&txn.name, &txn.memo);
         if description.is_empty() {
-            description = collapse(if txn.payee.trim().is_empty() { &txn.trntype } else { &txn.payee });
+            description = collapse(if txn.payee.trim().is_empty() {
+                &txn.trntype
+            } else {
+                &txn.payee
+            });
         }
         let mut t = Transaction::new(date, description, amount);
         t.value_date = user.filter(|u| *u != date);
-        t.reference = [&txn.fitid, &txn.refnum, &txn.checknum].into_iter().map(|r| r.trim()).find(|r| !r.is_empty()).map(str::to_owned);
+        t.reference = [&txn.fitid, &txn.refnum, &txn.checknum]
+            .into_iter()
+            .map(|r| r.trim())
+            .find(|r| !r.is_empty())
+            .map(str::to_owned);
         t.bank_code = Some(txn.trntype.trim().to_owned()).filter(|c| !c.is_empty());
         let non_empty = |s: &str| Some(collapse(s)).filter(|s| !s.is_empty());
-        t.counterparty = Counterparty { name: non_empty(&txn.payee), account: non_empty(&txn.account_to), bank_id: non_empty(&txn.bank_to) };
+        t.counterparty = Counterparty {
+            name: non_empty(&txn.payee),
+            account: non_empty(&txn.account_to),
+            bank_id: non_empty(&txn.bank_to),
+        };
         t.original = foreign(&txn, amount, draft.currency());
-        t.provenance = Provenance { line: Some(line), row: u32::try_from(draft.transactions.len() + 1).ok(), ..Provenance::default() };
+        t.provenance = Provenance {
+            line: Some(line),
+            row: u32::try_from(draft.transactions.len() + 1).ok(),
+            ..Provenance::default()
+        };
         draft.transactions.push(t);
         Ok(())
     }
@@ -314,8 +398,14 @@ impl Extractor {
         let index = self.statements.len() + 1;
         let currency = draft.currency();
         if currency.is_none() {
-            let what = if draft.currency.is_empty() { "no CURDEF".to_owned() } else { format!("an unknown CURDEF {:?}", draft.currency) };
-            self.warnings.push(format!("statement {index}: {what}; the currency is left unknown"));
+            let what = if draft.currency.is_empty() {
+                "no CURDEF".to_owned()
+            } else {
+                format!("an unknown CURDEF {:?}", draft.currency)
+            };
+            self.warnings.push(format!(
+                "statement {index}: {what}; the currency is left unknown"
+            ));
         }
         if !draft.trades.is_empty() {
             if draft.transactions.is_empty() {
@@ -336,7 +426,9 @@ impl Extractor {
             }
         }
         if draft.transactions.is_empty() && draft.closing.is_none() {
-            self.warnings.push(format!("statement {index}: no transactions and no ledger balance; skipped"));
+            self.warnings.push(format!(
+                "statement {index}: no transactions and no ledger balance; skipped"
+            ));
             return;
         }
         let kind = match draft.container {
@@ -423,7 +515,11 @@ fn txn_leaf(txn: &mut TxnDraft, name: &str, value: Cow<'_, str>, parent: &str) {
 /// CURSYM — but banks that send CURRENCY almost always still put the booked account-currency
 /// amount in TRNAMT (it is what their LEDGERBAL adds up with), so TRNAMT is kept as the amount
 /// in both cases and the original amount is TRNAMT / CURRATE, rounded to CURSYM's minor units.
-fn foreign(txn: &TxnDraft, amount: Amount, statement_currency: Option<Currency>) -> Option<ForeignAmount> {
+fn foreign(
+    txn: &TxnDraft,
+    amount: Amount,
+    statement_currency: Option<Currency>,
+) -> Option<ForeignAmount> {
     txn.currency_block?;
     let currency = Currency::parse(&txn.symbol).ok()?;
     if Some(currency) == statement_currency {
@@ -433,8 +529,14 @@ fn foreign(txn: &TxnDraft, amount: Amount, statement_currency: Option<Currency>)
     if rate.is_zero() || rate.is_sign_negative() {
         return None;
     }
-    let original = amount.as_decimal().checked_div(rate)?.round_dp(currency.minor_units());
-    Some(ForeignAmount { amount: Amount::from_decimal(original).ok()?, currency })
+    let original = amount
+        .as_decimal()
+        .checked_div(rate)?
+        .round_dp(currency.minor_units());
+    Some(ForeignAmount {
+        amount: Amount::from_decimal(original).ok()?,
+        currency,
+    })
 }
 
 /// A security trade as the cash it moved, when it states a total and a date.
@@ -444,7 +546,11 @@ fn trade_cash(trade: &TradeDraft) -> Option<Transaction> {
     let settled = ofx_date(&trade.settled);
     let date = traded.or(settled)?;
     let memo = collapse(&trade.memo);
-    let description = if memo.is_empty() { collapse(&format!("{} {}", trade.kind, trade.security)) } else { memo };
+    let description = if memo.is_empty() {
+        collapse(&format!("{} {}", trade.kind, trade.security))
+    } else {
+        memo
+    };
     let mut t = Transaction::new(date, description, amount);
     t.value_date = settled.filter(|s| *s != date);
     t.reference = Some(trade.fitid.trim().to_owned()).filter(|f| !f.is_empty());
@@ -462,8 +568,12 @@ fn balance(value: &str, line: u32, name: &str, warnings: &mut Vec<String>) -> Op
     }
     let rounded = ofx_amount_rounded(value);
     match rounded {
-        Some(a) => warnings.push(format!("line {line}: {name} {value:?} has more than 8 decimals and was rounded to {a}")),
-        None => warnings.push(format!("line {line}: {name} {value:?} is not an amount and was ignored")),
+        Some(a) => warnings.push(format!(
+            "line {line}: {name} {value:?} has more than 8 decimals and was rounded to {a}"
+        )),
+        None => warnings.push(format!(
+            "line {line}: {name} {value:?} is not an amount and was ignored"
+        )),
     }
     rounded
 }

@@ -44,7 +44,11 @@ pub enum Event<'a> {
     /// An aggregate closes, explicitly or because an enclosing one closed or the file ended.
     End { name: &'a str },
     /// A leaf element and its value: trimmed, entities decoded, possibly empty.
-    Leaf { name: &'a str, value: Cow<'a, str>, line: u32 },
+    Leaf {
+        name: &'a str,
+        value: Cow<'a, str>,
+        line: u32,
+    },
 }
 
 struct Tokens<'a> {
@@ -63,7 +67,9 @@ impl<'a> Tokens<'a> {
     fn advance(&mut self, to: usize) {
         let passed = self.text.get(self.pos..to).unwrap_or_default();
         let newlines = passed.bytes().filter(|&b| b == b'\n').count();
-        self.line = self.line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        self.line = self
+            .line
+            .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
         self.pos = to;
     }
 
@@ -127,7 +133,10 @@ impl<'a> Tokens<'a> {
                     .get(body_start..)
                     .and_then(|r| r.find("]]>"))
                     .ok_or_else(|| self.malformed(line, "a CDATA section is never closed"))?;
-                let body = self.text.get(body_start..body_start + end).unwrap_or_default();
+                let body = self
+                    .text
+                    .get(body_start..body_start + end)
+                    .unwrap_or_default();
                 self.advance(body_start + end + 3);
                 return Ok(Some(Token::CData(body)));
             }
@@ -158,13 +167,18 @@ impl<'a> Tokens<'a> {
             return Err(self.malformed(line, "a tag has no name"));
         }
         if name.len() > MAX_NAME {
-            return Err(self.malformed(line, format!("a tag name is longer than {MAX_NAME} characters")));
+            return Err(self.malformed(
+                line,
+                format!("a tag name is longer than {MAX_NAME} characters"),
+            ));
         }
         let mut quote: Option<u8> = None;
         let mut self_closing = false;
         let end = loop {
             let Some(&b) = bytes.get(i) else {
-                return Err(self.malformed(line, format!("the tag <{name}> is never closed with '>'")));
+                return Err(
+                    self.malformed(line, format!("the tag <{name}> is never closed with '>'"))
+                );
             };
             match (quote, b) {
                 (Some(q), _) if b == q => quote = None,
@@ -194,11 +208,51 @@ impl<'a> Tokens<'a> {
 /// siblings; any other name followed directly by a tag is an aggregate.
 fn is_known_leaf(name: &str) -> bool {
     const LEAVES: &[&str] = &[
-        "ACCTID", "ACCTTYPE", "BALAMT", "BANKID", "BRANCHID", "BROKERID", "CHECKNUM", "CHKNUM", "CODE", "CURDEF",
-        "CURRATE", "CURSYM", "FITID", "LANGUAGE", "LEDGER", "MEMO", "MESSAGE", "NAME", "ORG", "FID", "PAYEEID",
-        "REFNUM", "SEVERITY", "SIC", "TOTAL", "TRNAMT", "TRNTYPE", "TRNUID", "UNIQUEID", "UNIQUEIDTYPE", "UNITS",
-        "UNITPRICE", "AVAILCASH", "SRVRTID", "CORRECTFITID", "CORRECTACTION", "INV401KSOURCE", "SUBACCTFUND",
-        "SUBACCTSEC", "INCOMETYPE", "BUYTYPE", "SELLTYPE", "VALUE", "DESC", "BALTYPE",
+        "ACCTID",
+        "ACCTTYPE",
+        "BALAMT",
+        "BANKID",
+        "BRANCHID",
+        "BROKERID",
+        "CHECKNUM",
+        "CHKNUM",
+        "CODE",
+        "CURDEF",
+        "CURRATE",
+        "CURSYM",
+        "FITID",
+        "LANGUAGE",
+        "LEDGER",
+        "MEMO",
+        "MESSAGE",
+        "NAME",
+        "ORG",
+        "FID",
+        "PAYEEID",
+        "REFNUM",
+        "SEVERITY",
+        "SIC",
+        "TOTAL",
+        "TRNAMT",
+        "TRNTYPE",
+        "TRNUID",
+        "UNIQUEID",
+        "UNIQUEIDTYPE",
+        "UNITS",
+        "UNITPRICE",
+        "AVAILCASH",
+        "SRVRTID",
+        "CORRECTFITID",
+        "CORRECTACTION",
+        "INV401KSOURCE",
+        "SUBACCTFUND",
+        "SUBACCTSEC",
+        "INCOMETYPE",
+        "BUYTYPE",
+        "SELLTYPE",
+        "VALUE",
+        "DESC",
+        "BALTYPE",
     ];
     let upper = name.len() > 2 && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("DT"));
     upper || LEAVES.iter().any(|l| l.eq_ignore_ascii_case(name))
@@ -262,7 +316,10 @@ pub struct Elements<'a> {
 
 impl std::fmt::Debug for Elements<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Elements").field("line", &self.tokens.line).field("open", &self.open).finish()
+        f.debug_struct("Elements")
+            .field("line", &self.tokens.line)
+            .field("open", &self.open)
+            .finish()
     }
 }
 
@@ -270,7 +327,12 @@ impl<'a> Elements<'a> {
     /// Reads `text` as OFX of the given flavour (used only to label errors).
     pub fn new(text: &'a str, format: Format) -> Self {
         Elements {
-            tokens: Tokens { text, pos: 0, line: 1, format },
+            tokens: Tokens {
+                text,
+                pos: 0,
+                line: 1,
+                format,
+            },
             peeked: None,
             open: Vec::new(),
             unwind_to: None,
@@ -304,10 +366,13 @@ impl<'a> Elements<'a> {
     pub fn next_event(&mut self) -> Result<Option<Event<'a>>, IngestError> {
         loop {
             if let Some(depth) = self.unwind_to {
-                if self.open.len() > depth {
-                    if let Some(name) = self.open.pop() {
-                        return Ok(Some(Event::End { name }));
-                    }
+                let popped = if self.open.len() > depth {
+                    self.open.pop()
+                } else {
+                    None
+                };
+                if let Some(name) = popped {
+                    return Ok(Some(Event::End { name }));
                 }
                 self.unwind_to = None;
             }
@@ -321,9 +386,19 @@ impl<'a> Elements<'a> {
             };
             match token {
                 Token::Text(_) | Token::CData(_) => {}
-                Token::SelfClosing(name, line) => return Ok(Some(Event::Leaf { name, value: Cow::Borrowed(""), line })),
+                Token::SelfClosing(name, line) => {
+                    return Ok(Some(Event::Leaf {
+                        name,
+                        value: Cow::Borrowed(""),
+                        line,
+                    }));
+                }
                 Token::Close(name) => {
-                    if let Some(index) = self.open.iter().rposition(|open| open.eq_ignore_ascii_case(name)) {
+                    if let Some(index) = self
+                        .open
+                        .iter()
+                        .rposition(|open| open.eq_ignore_ascii_case(name))
+                    {
                         self.unwind_to = Some(index);
                     }
                     // A close tag matching nothing open is the redundant close of a leaf: ignored.
@@ -340,7 +415,11 @@ impl<'a> Elements<'a> {
             Some(Token::Text(raw)) => Some(decode_entities(raw.trim())),
             Some(Token::CData(raw)) => Some(Cow::Borrowed(raw.trim())),
             Some(Token::Close(close)) if close.eq_ignore_ascii_case(name) => {
-                return Ok(Event::Leaf { name, value: Cow::Borrowed(""), line });
+                return Ok(Event::Leaf {
+                    name,
+                    value: Cow::Borrowed(""),
+                    line,
+                });
             }
             other => {
                 self.peeked = other;
@@ -349,7 +428,10 @@ impl<'a> Elements<'a> {
         };
         if let Some(value) = value {
             if value.len() > MAX_VALUE {
-                return Err(self.tokens.malformed(line, format!("the value of <{name}> is longer than {MAX_VALUE} bytes")));
+                return Err(self.tokens.malformed(
+                    line,
+                    format!("the value of <{name}> is longer than {MAX_VALUE} bytes"),
+                ));
             }
             // Swallow the leaf's own closing tag, when the file writes one.
             match self.significant_token()? {
@@ -359,10 +441,17 @@ impl<'a> Elements<'a> {
             return Ok(Event::Leaf { name, value, line });
         }
         if is_known_leaf(name) {
-            return Ok(Event::Leaf { name, value: Cow::Borrowed(""), line });
+            return Ok(Event::Leaf {
+                name,
+                value: Cow::Borrowed(""),
+                line,
+            });
         }
         if self.open.len() >= MAX_DEPTH {
-            return Err(self.tokens.malformed(line, format!("elements nest deeper than {MAX_DEPTH} levels")));
+            return Err(self.tokens.malformed(
+                line,
+                format!("elements nest deeper than {MAX_DEPTH} levels"),
+            ));
         }
         self.open.push(name);
         Ok(Event::Start { name, line })
@@ -390,14 +479,20 @@ mod tests {
     fn unclosed_sgml_leaves_and_closed_xml_leaves_read_the_same() {
         let sgml = events("<STMTTRN>\n<TRNAMT>-12.50\n<NAME>Shop\n</STMTTRN>");
         let xml = events("<STMTTRN>\n<TRNAMT>-12.50</TRNAMT>\n<NAME>Shop</NAME>\n</STMTTRN>");
-        assert_eq!(sgml, ["+STMTTRN@1", "TRNAMT=-12.50", "NAME=Shop", "-STMTTRN"]);
+        assert_eq!(
+            sgml,
+            ["+STMTTRN@1", "TRNAMT=-12.50", "NAME=Shop", "-STMTTRN"]
+        );
         assert_eq!(sgml, xml);
     }
 
     #[test]
     fn an_empty_known_leaf_does_not_swallow_its_siblings() {
         let got = events("<LEDGERBAL><BALAMT>\n<DTASOF>20190924</LEDGERBAL>");
-        assert_eq!(got, ["+LEDGERBAL@1", "BALAMT=", "DTASOF=20190924", "-LEDGERBAL"]);
+        assert_eq!(
+            got,
+            ["+LEDGERBAL@1", "BALAMT=", "DTASOF=20190924", "-LEDGERBAL"]
+        );
     }
 
     #[test]
@@ -408,13 +503,19 @@ mod tests {
 
     #[test]
     fn the_end_of_the_file_closes_what_is_still_open() {
-        assert_eq!(events("<OFX><A><X>1"), ["+OFX@1", "+A@1", "X=1", "-A", "-OFX"]);
+        assert_eq!(
+            events("<OFX><A><X>1"),
+            ["+OFX@1", "+A@1", "X=1", "-A", "-OFX"]
+        );
     }
 
     #[test]
     fn headers_declarations_comments_and_self_closing_tags_are_handled() {
         let text = "<?xml version=\"1.0\"?>\n<?OFX OFXHEADER=\"200\"?>\n<!-- <NAME>hidden</NAME> -->\n<ofx><memo/><name>a &amp; b &lt;c&gt; R&D&nbsp;&#233;</name></ofx>";
-        assert_eq!(events(text), ["+ofx@4", "memo=", "name=a & b <c> R&D\u{a0}é", "-ofx"]);
+        assert_eq!(
+            events(text),
+            ["+ofx@4", "memo=", "name=a & b <c> R&D\u{a0}é", "-ofx"]
+        );
     }
 
     #[test]

@@ -10,12 +10,22 @@ pub mod values;
 
 use ledgerlens_core::Format;
 
-use crate::{Input, IngestError, Parsed};
+use crate::{IngestError, Input, Parsed};
 
 /// OFX 2 declares itself with an XML declaration or an `<?OFX ...?>` processing instruction.
 fn flavour(text: &str) -> Format {
-    let head: String = text.trim_start_matches('\u{feff}').trim_start().chars().take(4096).collect::<String>().to_ascii_uppercase();
-    if head.starts_with("<?XML") || head.contains("<?OFX") { Format::Ofx2 } else { Format::Ofx1 }
+    let head: String = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if head.starts_with("<?XML") || head.contains("<?OFX") {
+        Format::Ofx2
+    } else {
+        Format::Ofx1
+    }
 }
 
 /// Parses an OFX, QFX or OFC file: one statement per statement aggregate.
@@ -37,7 +47,11 @@ mod tests {
 
     fn parse_text(text: &str) -> Result<Parsed, IngestError> {
         let options = ReadOptions::default();
-        parse(&Input { bytes: text.as_bytes(), text, options: &options })
+        parse(&Input {
+            bytes: text.as_bytes(),
+            text,
+            options: &options,
+        })
     }
 
     fn amount(text: &str) -> Amount {
@@ -64,7 +78,9 @@ mod tests {
         assert_eq!(s.available_balance, Some(amount("80")));
         assert_eq!(s.opening_balance, None);
         assert_eq!(s.period.unwrap().start.to_string(), "2024-01-01");
-        let [a, b] = s.transactions.as_slice() else { panic!("two transactions") };
+        let [a, b] = s.transactions.as_slice() else {
+            panic!("two transactions")
+        };
         assert_eq!(a.date.to_string(), "2024-01-05");
         assert_eq!(a.value_date.unwrap().to_string(), "2024-01-04");
         assert_eq!(a.amount, amount("-12.50"));
@@ -77,7 +93,10 @@ mod tests {
         assert_eq!(b.counterparty.name.as_deref(), Some("ACME LTD"));
         assert_eq!(b.counterparty.account.as_deref(), Some("ACC-2"));
         let original = b.original.unwrap();
-        assert_eq!((original.amount, original.currency.code()), (amount("200"), "USD"));
+        assert_eq!(
+            (original.amount, original.currency.code()),
+            (amount("200"), "USD")
+        );
     }
 
     #[test]
@@ -90,7 +109,11 @@ mod tests {
 <BANKTRANLIST><STMTTRN><DTPOSTED>20240102</DTPOSTED><TRNAMT>-3</TRNAMT><MEMO>card</MEMO></STMTTRN></BANKTRANLIST></CCSTMTRS></CCSTMTTRNRS></CREDITCARDMSGSRSV1></OFX>";
         assert_eq!(flavour(text), Format::Ofx2);
         let parsed = parse_text(text).unwrap();
-        let numbers: Vec<_> = parsed.statements.iter().map(|s| s.account.number.as_ref().unwrap().reveal().to_owned()).collect();
+        let numbers: Vec<_> = parsed
+            .statements
+            .iter()
+            .map(|s| s.account.number.as_ref().unwrap().reveal().to_owned())
+            .collect();
         assert_eq!(numbers, ["1", "2", "4111"]);
         assert_eq!(parsed.statements[2].account.kind, AccountKind::CreditCard);
         assert_eq!(parsed.statements[2].transactions[0].description, "card");
@@ -108,11 +131,21 @@ mod tests {
         assert_eq!(s.account.bank_id.as_deref(), Some("broker.com"));
         assert_eq!(s.transactions.len(), 1);
         assert_eq!(s.transactions[0].amount, amount("1000.00"));
-        assert!(parsed.warnings.iter().any(|w| w.contains("1 security trades ignored")), "{:?}", parsed.warnings);
+        assert!(
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.contains("1 security trades ignored")),
+            "{:?}",
+            parsed.warnings
+        );
         let trades_only = text.replace("<INVBANKTRAN><STMTTRN><TRNTYPE>CREDIT<DTPOSTED>20110115<TRNAMT>1000.00<FITID>C1<NAME>Deposit</STMTTRN><SUBACCTFUND>CASH</INVBANKTRAN>", "");
         let parsed = parse_text(&trades_only).unwrap();
         let t = &parsed.statements[0].transactions[0];
-        assert_eq!((t.amount, t.bank_code.as_deref(), t.reference.as_deref()), (amount("-545.88"), Some("BUYSTOCK"), Some("T1")));
+        assert_eq!(
+            (t.amount, t.bank_code.as_deref(), t.reference.as_deref()),
+            (amount("-545.88"), Some("BUYSTOCK"), Some("T1"))
+        );
     }
 
     #[test]
@@ -122,7 +155,12 @@ mod tests {
         assert_eq!(err.code(), "malformed_file");
         assert!(err.to_string().contains("line 9"), "{err}");
         let bad_amount = SGML.replace("<TRNAMT>100", "<TRNAMT>lots");
-        assert!(parse_text(&bad_amount).unwrap_err().to_string().contains("TRNAMT"));
+        assert!(
+            parse_text(&bad_amount)
+                .unwrap_err()
+                .to_string()
+                .contains("TRNAMT")
+        );
         let bad_date = SGML.replace("<DTPOSTED>20240106", "<DTPOSTED>20240231");
         assert_eq!(parse_text(&bad_date).unwrap_err().code(), "malformed_file");
     }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use ledgerlens_core::{AccountKind, Amount};
 
-use crate::dates::{parse_date, DateOrder};
+use crate::dates::{DateOrder, parse_date};
 use crate::number::parse_amount;
 
 /// Reads an OFX datetime `YYYYMMDD[HHMMSS[.XXX]][[+-]hh[:mm] TZ]` as the calendar date written.
@@ -34,7 +34,10 @@ pub fn ofx_date(text: &str) -> Option<NaiveDate> {
 pub fn ofx_amount(text: &str) -> Option<Amount> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let unsigned = compact.strip_prefix('+').unwrap_or(&compact);
-    let separators = unsigned.bytes().filter(|b| matches!(b, b'.' | b',')).count();
+    let separators = unsigned
+        .bytes()
+        .filter(|b| matches!(b, b'.' | b','))
+        .count();
     if separators <= 1 {
         let dotted = unsigned.replace(',', ".");
         let dotted = dotted.strip_suffix('.').unwrap_or(&dotted);
@@ -54,7 +57,10 @@ pub fn ofx_amount(text: &str) -> Option<Amount> {
 /// the one place a value read is not the value written.
 pub fn ofx_amount_rounded(text: &str) -> Option<Amount> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    let canonical = compact.strip_prefix('+').unwrap_or(&compact).replace(',', ".");
+    let canonical = compact
+        .strip_prefix('+')
+        .unwrap_or(&compact)
+        .replace(',', ".");
     let value = rust_decimal::Decimal::from_str_exact(&canonical).ok()?;
     Amount::from_decimal(value.round_dp(8)).ok()
 }
@@ -131,15 +137,37 @@ mod tests {
         assert_eq!(ofx_date("20240131000000[+9:JST]"), Some(d(2024, 1, 31)));
         assert_eq!(ofx_date("20180804093914:014"), Some(d(2018, 8, 4)));
         assert_eq!(ofx_date("2024-01-31"), Some(d(2024, 1, 31)));
-        for bad in ["", "00000000000000", "20120231", "201120000000", "2024", "abc"] {
+        for bad in [
+            "",
+            "00000000000000",
+            "20120231",
+            "201120000000",
+            "2024",
+            "abc",
+        ] {
             assert_eq!(ofx_date(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn amounts_accept_a_decimal_comma_and_no_grouping() {
-        for (text, want) in [("-12,50", "-12.50"), ("200,29", "200.29"), ("+3.5", "3.5"), ("1,234", "1.234"), (" -0.01 ", "-0.01"), (".5", "0.5"), ("-.5", "-0.5"), ("12.", "12"), ("$120", "120"), ("1.234,56", "1234.56")] {
-            assert_eq!(ofx_amount(text).map(|a| a.to_string()), Some(want.to_owned()), "{text}");
+        for (text, want) in [
+            ("-12,50", "-12.50"),
+            ("200,29", "200.29"),
+            ("+3.5", "3.5"),
+            ("1,234", "1.234"),
+            (" -0.01 ", "-0.01"),
+            (".5", "0.5"),
+            ("-.5", "-0.5"),
+            ("12.", "12"),
+            ("$120", "120"),
+            ("1.234,56", "1234.56"),
+        ] {
+            assert_eq!(
+                ofx_amount(text).map(|a| a.to_string()),
+                Some(want.to_owned()),
+                "{text}"
+            );
         }
         for bad in ["", "abc", "12-34"] {
             assert_eq!(ofx_amount(bad), None, "{bad}");
@@ -149,17 +177,32 @@ mod tests {
     #[test]
     fn amounts_beyond_eight_decimals_are_only_read_when_rounding_is_asked_for() {
         assert_eq!(ofx_amount("-995.4190396554627"), None);
-        assert_eq!(ofx_amount_rounded("-995.4190396554627").map(|a| a.to_string()), Some("-995.41903966".to_owned()));
+        assert_eq!(
+            ofx_amount_rounded("-995.4190396554627").map(|a| a.to_string()),
+            Some("-995.41903966".to_owned())
+        );
     }
 
     #[test]
     fn memo_is_appended_only_when_it_adds_information() {
         assert_eq!(join_name_memo("SHOP", ""), "SHOP");
         assert_eq!(join_name_memo("", "  memo  text "), "memo text");
-        assert_eq!(join_name_memo("EFTPOS WDL ALDI", "EFTPOS WDL ALDI   GEELONG"), "EFTPOS WDL ALDI GEELONG");
-        assert_eq!(join_name_memo("Check Paid #1001", "check paid #1001"), "Check Paid #1001");
-        assert_eq!(join_name_memo("DEPOSIT", "automatic deposit"), "automatic deposit");
-        assert_eq!(join_name_memo("Cheque", "Transfer from checking"), "Cheque - Transfer from checking");
+        assert_eq!(
+            join_name_memo("EFTPOS WDL ALDI", "EFTPOS WDL ALDI   GEELONG"),
+            "EFTPOS WDL ALDI GEELONG"
+        );
+        assert_eq!(
+            join_name_memo("Check Paid #1001", "check paid #1001"),
+            "Check Paid #1001"
+        );
+        assert_eq!(
+            join_name_memo("DEPOSIT", "automatic deposit"),
+            "automatic deposit"
+        );
+        assert_eq!(
+            join_name_memo("Cheque", "Transfer from checking"),
+            "Cheque - Transfer from checking"
+        );
     }
 
     #[test]
