@@ -47,7 +47,8 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
 pub fn detect_text(text: &str) -> Option<Format> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let upper_head: String = trimmed.chars().take(4096).collect::<String>().to_ascii_uppercase();
-    if upper_head.contains("OFXHEADER") || upper_head.contains("<OFX>") || upper_head.contains("<OFX ") {
+    // `<OFC>`: Microsoft Open Financial Connectivity, OFX's SGML predecessor, read by the OFX reader.
+    if upper_head.contains("OFXHEADER") || upper_head.contains("<OFX>") || upper_head.contains("<OFX ") || upper_head.starts_with("<OFC>") {
         let xml = upper_head.starts_with("<?XML") || upper_head.contains("<?OFX");
         return Some(if xml { Format::Ofx2 } else { Format::Ofx1 });
     }
