@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use ledgerlens_core::{Currency, ReconciliationStatus};
-use ledgerlens_ingest::{read_document, ReadOptions};
-use ledgerlens_synth::{generate, GenerateOptions};
+use ledgerlens_ingest::{ReadOptions, read_document};
+use ledgerlens_synth::{GenerateOptions, generate};
 
 use crate::input::InputError;
 use crate::sample_cmd::SampleFormat;
@@ -26,18 +26,34 @@ pub struct DemoArgs {
 
 /// Runs `demo`.
 pub fn run(args: &DemoArgs) -> Result<()> {
-    std::fs::create_dir_all(&args.dir).with_context(|| format!("creating {}", args.dir.display()))?;
+    std::fs::create_dir_all(&args.dir)
+        .with_context(|| format!("creating {}", args.dir.display()))?;
     let currency = Currency::parse("NGN")?;
-    let statement = generate(&GenerateOptions { transactions: args.transactions.min(100_000), currency, ..GenerateOptions::default() });
-    println!("{:<22} {:<22} {:>6} {:>16} {:>16} {:<12} {:>7}", "file", "detected format", "rows", "opening", "closing", "reconciled", "sanity");
+    let statement = generate(&GenerateOptions {
+        transactions: args.transactions.min(100_000),
+        currency,
+        ..GenerateOptions::default()
+    });
+    println!(
+        "{:<22} {:<22} {:>6} {:>16} {:>16} {:<12} {:>7}",
+        "file", "detected format", "rows", "opening", "closing", "reconciled", "sanity"
+    );
     let mut failures = 0;
     for format in SampleFormat::value_variants() {
         let output = format.output_format();
-        let name = format!("sample-{}.{}", format.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default(), output.extension());
+        let name = format!(
+            "sample-{}.{}",
+            format
+                .to_possible_value()
+                .map(|v| v.get_name().to_owned())
+                .unwrap_or_default(),
+            output.extension()
+        );
         let path = args.dir.join(&name);
         let bytes = ledgerlens_synth::write(output, &statement);
         std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
-        let document = read_document(&name, &bytes, &ReadOptions::default()).map_err(|e| InputError::from_ingest(&name, &e))?;
+        let document = read_document(&name, &bytes, &ReadOptions::default())
+            .map_err(|e| InputError::from_ingest(&name, &e))?;
         for s in &document.statements {
             let status = match s.reconciliation.status {
                 ReconciliationStatus::Reconciled => "yes",
@@ -47,15 +63,30 @@ pub fn run(args: &DemoArgs) -> Result<()> {
             if s.reconciliation.status == ReconciliationStatus::Breaks {
                 failures += 1;
             }
-            let show = |a: Option<ledgerlens_core::Amount>| a.map_or_else(|| "-".to_owned(), |a| a.to_string());
-            let sanity = s.reconciliation.data_sanity.map_or_else(|| "-".to_owned(), |d| format!("{d}%"));
+            let show = |a: Option<ledgerlens_core::Amount>| {
+                a.map_or_else(|| "-".to_owned(), |a| a.to_string())
+            };
+            let sanity = s
+                .reconciliation
+                .data_sanity
+                .map_or_else(|| "-".to_owned(), |d| format!("{d}%"));
             println!(
                 "{:<22} {:<22} {:>6} {:>16} {:>16} {:<12} {:>7}",
-                name, document.format.name(), s.transactions.len(), show(s.opening_balance), show(s.closing_balance), status, sanity
+                name,
+                document.format.name(),
+                s.transactions.len(),
+                show(s.opening_balance),
+                show(s.closing_balance),
+                status,
+                sanity
             );
         }
     }
-    println!("\nStatements written to {}; try: ledgerlens parse {}/sample-mt940.sta --pretty", args.dir.display(), args.dir.display());
+    println!(
+        "\nStatements written to {}; try: ledgerlens parse {}/sample-mt940.sta --pretty",
+        args.dir.display(),
+        args.dir.display()
+    );
     if failures > 0 {
         anyhow::bail!("{failures} statements failed to reconcile");
     }

@@ -44,7 +44,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             if let Some(input) = error.downcast_ref::<InputError>() {
-                eprintln!("ledgerlens: error[{}]: {}: {}", input.code, input.file, one_line(&input.message));
+                eprintln!(
+                    "ledgerlens: error[{}]: {}: {}",
+                    input.code,
+                    input.file,
+                    one_line(&input.message)
+                );
                 ExitCode::from(2)
             } else {
                 eprintln!("ledgerlens: error: {}", one_line(&format!("{error:#}")));

@@ -24,7 +24,10 @@ pub fn write_json<W: Write>(
     pretty: bool,
 ) -> Result<()> {
     let value = ParseOutput {
-        documents: documents.iter().map(|d| DocumentView::new(d, options)).collect(),
+        documents: documents
+            .iter()
+            .map(|d| DocumentView::new(d, options))
+            .collect(),
         accounts: merged.map(|m| {
             m.iter()
                 .map(|(s, report)| {
@@ -47,9 +50,22 @@ pub fn write_json<W: Write>(
 
 /// Writes one CSV row per transaction. With several files, the merged ledgers are written (so
 /// overlapping exports do not produce duplicate rows); with one, its statements.
-pub fn write_csv<W: Write>(out: W, documents: &[Document], merged: Option<&[(Statement, MergeReport)]>, options: ViewOptions) -> Result<()> {
+pub fn write_csv<W: Write>(
+    out: W,
+    documents: &[Document],
+    merged: Option<&[(Statement, MergeReport)]>,
+    options: ViewOptions,
+) -> Result<()> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(["date", "value_date", "description", "amount", "balance", "currency", "account"])?;
+    writer.write_record([
+        "date",
+        "value_date",
+        "description",
+        "amount",
+        "balance",
+        "currency",
+        "account",
+    ])?;
     let statements: Vec<&Statement> = match merged {
         Some(m) => m.iter().map(|(s, _)| s).collect(),
         None => documents.iter().flat_map(|d| d.statements.iter()).collect(),

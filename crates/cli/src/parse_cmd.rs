@@ -2,10 +2,10 @@
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use ledgerlens_core::{merge_statements, Currency, Document};
-use ledgerlens_ingest::{read_document, DateOrder, ReadOptions, DEFAULT_MAX_BYTES};
+use ledgerlens_core::{Currency, Document, merge_statements};
+use ledgerlens_ingest::{DEFAULT_MAX_BYTES, DateOrder, ReadOptions, read_document};
 
-use crate::input::{display_name, read_limited, InputError};
+use crate::input::{InputError, display_name, read_limited};
 use crate::output;
 
 /// Output encodings of `parse`.
@@ -61,25 +61,41 @@ pub fn run(args: &ParseArgs) -> Result<()> {
     let mut documents = Vec::with_capacity(args.files.len());
     for path in &args.files {
         let bytes = read_limited(path, options.max_bytes)?;
-        let document = read_document(&display_name(path), &bytes, &options).map_err(|e| InputError::from_ingest(path, &e))?;
+        let document = read_document(&display_name(path), &bytes, &options)
+            .map_err(|e| InputError::from_ingest(path, &e))?;
         documents.push(document);
     }
-    let merged = if documents.len() > 1 { Some(merge_statements(all_statements(&documents))) } else { None };
-    let view = ledgerlens_core::view::ViewOptions { reveal_account: args.reveal_account };
+    let merged = if documents.len() > 1 {
+        Some(merge_statements(all_statements(&documents)))
+    } else {
+        None
+    };
+    let view = ledgerlens_core::view::ViewOptions {
+        reveal_account: args.reveal_account,
+    };
     let stdout = std::io::stdout().lock();
     match args.output {
-        OutputKind::Json => output::write_json(stdout, &documents, merged.as_deref(), view, args.pretty),
+        OutputKind::Json => {
+            output::write_json(stdout, &documents, merged.as_deref(), view, args.pretty)
+        }
         OutputKind::Csv => output::write_csv(stdout, &documents, merged.as_deref(), view),
     }
 }
 
 fn all_statements(documents: &[Document]) -> Vec<ledgerlens_core::Statement> {
-    documents.iter().flat_map(|d| d.statements.iter().cloned()).collect()
+    documents
+        .iter()
+        .flat_map(|d| d.statements.iter().cloned())
+        .collect()
 }
 
 fn read_options(args: &ParseArgs) -> Result<ReadOptions> {
     let default_currency = match &args.currency {
-        Some(code) => Some(Currency::parse(code).map_err(|e| InputError { file: "--currency".to_owned(), code: "bad_argument", message: e.to_string() })?),
+        Some(code) => Some(Currency::parse(code).map_err(|e| InputError {
+            file: "--currency".to_owned(),
+            code: "bad_argument",
+            message: e.to_string(),
+        })?),
         None => None,
     };
     Ok(ReadOptions {

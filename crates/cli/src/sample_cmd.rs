@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use ledgerlens_core::Currency;
 use ledgerlens_synth::write::{CsvDialect, OutputFormat};
-use ledgerlens_synth::{generate, GenerateOptions};
+use ledgerlens_synth::{GenerateOptions, generate};
 
 use crate::input::InputError;
 
@@ -97,8 +97,11 @@ const MAX_SAMPLE_TRANSACTIONS: usize = 5_000_000;
 
 /// Runs `sample`.
 pub fn run(args: &SampleArgs) -> Result<()> {
-    let currency = Currency::parse(&args.currency)
-        .map_err(|e| InputError { file: "--currency".to_owned(), code: "bad_argument", message: e.to_string() })?;
+    let currency = Currency::parse(&args.currency).map_err(|e| InputError {
+        file: "--currency".to_owned(),
+        code: "bad_argument",
+        message: e.to_string(),
+    })?;
     if args.transactions > MAX_SAMPLE_TRANSACTIONS {
         return Err(InputError {
             file: "--transactions".to_owned(),
@@ -107,10 +110,17 @@ pub fn run(args: &SampleArgs) -> Result<()> {
         }
         .into());
     }
-    let statement = generate(&GenerateOptions { seed: args.seed, transactions: args.transactions, currency, ..GenerateOptions::default() });
+    let statement = generate(&GenerateOptions {
+        seed: args.seed,
+        transactions: args.transactions,
+        currency,
+        ..GenerateOptions::default()
+    });
     let bytes = ledgerlens_synth::write(args.format.output_format(), &statement);
     match &args.output {
-        Some(path) => std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?
+        }
         None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(())

@@ -44,8 +44,20 @@ impl<'a> AccountView<'a> {
         AccountView {
             bank: account.bank.as_deref(),
             bank_id: account.bank_id.as_deref(),
-            number: account.number.as_ref().map(|n| if options.reveal_account { n.reveal().to_owned() } else { n.masked() }),
-            iban: account.iban.as_ref().map(|i| if options.reveal_account { i.reveal().to_owned() } else { i.masked() }),
+            number: account.number.as_ref().map(|n| {
+                if options.reveal_account {
+                    n.reveal().to_owned()
+                } else {
+                    n.masked()
+                }
+            }),
+            iban: account.iban.as_ref().map(|i| {
+                if options.reveal_account {
+                    i.reveal().to_owned()
+                } else {
+                    i.masked()
+                }
+            }),
             holder: account.holder.as_deref(),
             kind: account.kind,
         }
@@ -53,7 +65,10 @@ impl<'a> AccountView<'a> {
 
     /// The single identifier a CSV row shows: IBAN, else number.
     pub fn label(&self) -> String {
-        self.iban.clone().or_else(|| self.number.clone()).unwrap_or_default()
+        self.iban
+            .clone()
+            .or_else(|| self.number.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -142,7 +157,11 @@ impl<'a> StatementView<'a> {
             currency: s.currency,
             reconciliation: &s.reconciliation,
             transaction_count: s.transactions.len(),
-            transactions: s.transactions.iter().map(|t| TransactionView::new(t, s.currency)).collect(),
+            transactions: s
+                .transactions
+                .iter()
+                .map(|t| TransactionView::new(t, s.currency))
+                .collect(),
             merge: None,
         }
     }
@@ -170,7 +189,11 @@ impl<'a> DocumentView<'a> {
             file: &d.file,
             format: d.format,
             sha256: &d.sha256,
-            statements: d.statements.iter().map(|s| StatementView::new(s, options)).collect(),
+            statements: d
+                .statements
+                .iter()
+                .map(|s| StatementView::new(s, options))
+                .collect(),
             warnings: &d.warnings,
         }
     }
@@ -183,10 +206,20 @@ mod tests {
 
     #[test]
     fn accounts_are_masked_unless_revealed() {
-        let account = Account { number: Some(AccountNumber::parse("0123456789").unwrap()), ..Account::default() };
-        let masked = serde_json::to_value(AccountView::new(&account, ViewOptions::default())).unwrap();
+        let account = Account {
+            number: Some(AccountNumber::parse("0123456789").unwrap()),
+            ..Account::default()
+        };
+        let masked =
+            serde_json::to_value(AccountView::new(&account, ViewOptions::default())).unwrap();
         assert_eq!(masked["number"], "****6789");
-        let shown = serde_json::to_value(AccountView::new(&account, ViewOptions { reveal_account: true })).unwrap();
+        let shown = serde_json::to_value(AccountView::new(
+            &account,
+            ViewOptions {
+                reveal_account: true,
+            },
+        ))
+        .unwrap();
         assert_eq!(shown["number"], "0123456789");
     }
 }

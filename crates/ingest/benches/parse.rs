@@ -7,11 +7,11 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ledgerlens_core::Currency;
-use ledgerlens_ingest::{read_document, ReadOptions};
+use ledgerlens_ingest::{ReadOptions, read_document};
 use ledgerlens_synth::write::{CsvDialect, OutputFormat};
-use ledgerlens_synth::{generate, GenerateOptions};
+use ledgerlens_synth::{GenerateOptions, generate};
 
 const TRANSACTIONS: usize = 100_000;
 
@@ -33,8 +33,15 @@ const FORMATS: &[(&str, OutputFormat)] = &[
 
 fn files() -> Vec<(&'static str, Vec<u8>)> {
     let currency = Currency::parse("NGN").unwrap_or_else(|_| Currency::unknown());
-    let statement = generate(&GenerateOptions { transactions: TRANSACTIONS, currency, ..GenerateOptions::default() });
-    FORMATS.iter().map(|(name, format)| (*name, ledgerlens_synth::write(*format, &statement))).collect()
+    let statement = generate(&GenerateOptions {
+        transactions: TRANSACTIONS,
+        currency,
+        ..GenerateOptions::default()
+    });
+    FORMATS
+        .iter()
+        .map(|(name, format)| (*name, ledgerlens_synth::write(*format, &statement)))
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -42,7 +49,10 @@ fn bench(c: &mut Criterion) {
     let options = ReadOptions::default();
     for (unit, per_file) in [("bytes", true), ("transactions", false)] {
         let mut group = c.benchmark_group(format!("parse_100k/{unit}"));
-        group.sample_size(10).measurement_time(Duration::from_secs(6)).warm_up_time(Duration::from_secs(1));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(6))
+            .warm_up_time(Duration::from_secs(1));
         for (name, bytes) in &files {
             let throughput = if per_file {
                 Throughput::Bytes(u64::try_from(bytes.len()).unwrap_or(u64::MAX))

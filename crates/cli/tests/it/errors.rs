@@ -5,9 +5,16 @@ use crate::{ledgerlens, temp_dir};
 fn assert_input_error(args: &[&str], code: &str) {
     let out = ledgerlens(args);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "exit code for {args:?}; stderr: {stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "exit code for {args:?}; stderr: {stderr}"
+    );
     assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.contains(&format!("error[{code}]")), "code {code} in {stderr}");
+    assert!(
+        stderr.contains(&format!("error[{code}]")),
+        "code {code} in {stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.stdout.is_empty(), "nothing on stdout on error");
 }
@@ -45,19 +52,28 @@ fn a_two_gigabyte_file_is_refused_before_it_is_read() {
 fn binary_noise_is_an_unknown_format() {
     let dir = temp_dir("noise");
     let path = dir.join("noise.bin");
-    let noise: Vec<u8> = (0u32..4096).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let noise: Vec<u8> = (0u32..4096)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     std::fs::write(&path, noise).unwrap();
     let out = ledgerlens(["parse", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error[unknown_format]") || stderr.contains("error[bad_encoding]"), "{stderr}");
+    assert!(
+        stderr.contains("error[unknown_format]") || stderr.contains("error[bad_encoding]"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn prose_is_an_unknown_format() {
     let dir = temp_dir("prose");
     let path = dir.join("letter.csv");
-    std::fs::write(&path, "Dear lender,\nplease find my statement attached.\nRegards\n").unwrap();
+    std::fs::write(
+        &path,
+        "Dear lender,\nplease find my statement attached.\nRegards\n",
+    )
+    .unwrap();
     assert_input_error(&["parse", path.to_str().unwrap()], "unknown_format");
 }
 
@@ -67,9 +83,17 @@ fn a_truncated_ofx_is_malformed_or_empty_never_a_panic() {
     let path = dir.join("cut.ofx");
     std::fs::write(&path, "OFXHEADER:100\nDATA:OFXSGML\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>USD<BANKTRANLIST><STMTTRN><TRNTYPE>DEBIT<DTPOSTED>2024").unwrap();
     let out = ledgerlens(["parse", path.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("error[malformed_file]") || stderr.contains("error[no_statements]"), "{stderr}");
+    assert!(
+        stderr.contains("error[malformed_file]") || stderr.contains("error[no_statements]"),
+        "{stderr}"
+    );
 }
 
 #[test]

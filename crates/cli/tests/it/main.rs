@@ -1,5 +1,13 @@
 //! End-to-end tests of the `ledgerlens` binary: real processes, real files.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
 mod errors;
 mod parse;
 
@@ -12,7 +20,10 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<std::ffi::OsStr>,
 {
-    Command::new(env!("CARGO_BIN_EXE_ledgerlens")).args(args).output().expect("binary runs")
+    Command::new(env!("CARGO_BIN_EXE_ledgerlens"))
+        .args(args)
+        .output()
+        .expect("binary runs")
 }
 
 /// A fresh temporary folder for one test.
@@ -35,6 +46,10 @@ pub fn sample(dir: &Path, format: &str, transactions: usize, file: &str) -> Path
         "-o",
         path.to_str().unwrap(),
     ]);
-    assert!(out.status.success(), "sample failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "sample failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     path
 }

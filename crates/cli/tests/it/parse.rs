@@ -6,7 +6,11 @@ use crate::{ledgerlens, sample, temp_dir};
 
 fn parse_json(args: &[&str]) -> Value {
     let out = ledgerlens(args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
@@ -20,7 +24,15 @@ fn json_output_has_the_documented_shape_with_string_amounts() {
     assert_eq!(doc["format"], "mt940");
     assert_eq!(doc["sha256"].as_str().unwrap().len(), 64);
     let st = &doc["statements"][0];
-    for key in ["account", "period", "opening_balance", "closing_balance", "currency", "reconciliation", "transactions"] {
+    for key in [
+        "account",
+        "period",
+        "opening_balance",
+        "closing_balance",
+        "currency",
+        "reconciliation",
+        "transactions",
+    ] {
         assert!(st.get(key).is_some(), "statement key {key}");
     }
     assert_eq!(st["currency"], "NGN");
@@ -28,12 +40,30 @@ fn json_output_has_the_documented_shape_with_string_amounts() {
     assert_eq!(st["reconciliation"]["data_sanity"], 100.0);
     assert_eq!(st["transactions"].as_array().unwrap().len(), 30);
     let t = &st["transactions"][0];
-    for key in ["date", "value_date", "description", "amount", "balance", "currency", "reference"] {
+    for key in [
+        "date",
+        "value_date",
+        "description",
+        "amount",
+        "balance",
+        "currency",
+        "reference",
+    ] {
         assert!(t.get(key).is_some(), "transaction key {key}");
     }
     let amount = t["amount"].as_str().expect("amount is a string");
-    assert!(amount.split_once('.').is_some_and(|(_, frac)| frac.len() == 2), "{amount}");
-    assert!(st["account"]["number"].as_str().unwrap().starts_with("****"));
+    assert!(
+        amount
+            .split_once('.')
+            .is_some_and(|(_, frac)| frac.len() == 2),
+        "{amount}"
+    );
+    assert!(
+        st["account"]["number"]
+            .as_str()
+            .unwrap()
+            .starts_with("****")
+    );
 }
 
 #[test]
@@ -42,8 +72,14 @@ fn account_numbers_are_revealed_only_on_request() {
     let path = sample(&dir, "ofx2", 5, "s.ofx");
     let masked = parse_json(&["parse", path.to_str().unwrap()]);
     let shown = parse_json(&["parse", "--reveal-account", path.to_str().unwrap()]);
-    let m = masked["documents"][0]["statements"][0]["account"]["number"].as_str().unwrap().to_owned();
-    let s = shown["documents"][0]["statements"][0]["account"]["number"].as_str().unwrap().to_owned();
+    let m = masked["documents"][0]["statements"][0]["account"]["number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let s = shown["documents"][0]["statements"][0]["account"]["number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert!(m.starts_with("****"));
     assert!(!s.contains('*'));
     assert!(s.ends_with(m.trim_start_matches('*')));
@@ -54,10 +90,17 @@ fn csv_output_has_the_documented_columns() {
     let dir = temp_dir("csv");
     let path = sample(&dir, "camt053", 12, "s.xml");
     let out = ledgerlens(["parse", "--output", "csv", path.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("date,value_date,description,amount,balance,currency,account"));
+    assert_eq!(
+        lines.next(),
+        Some("date,value_date,description,amount,balance,currency,account")
+    );
     assert_eq!(lines.count(), 12);
 }
 
@@ -77,8 +120,22 @@ fn overlapping_files_of_one_account_merge_without_duplicates() {
 
 #[test]
 fn every_sample_format_parses_back_through_the_binary() {
-    let out = ledgerlens(["demo", "--dir", temp_dir("demo").to_str().unwrap(), "--transactions", "40"]);
+    let out = ledgerlens([
+        "demo",
+        "--dir",
+        temp_dir("demo").to_str().unwrap(),
+        "--transactions",
+        "40",
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(stdout.lines().filter(|l| l.starts_with("sample-")).count(), 16, "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("sample-")).count(),
+        16,
+        "{stdout}"
+    );
 }

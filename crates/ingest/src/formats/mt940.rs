@@ -2,11 +2,14 @@
 
 use ledgerlens_core::Format;
 
-use crate::{Input, IngestError, Parsed};
+use crate::{IngestError, Input, Parsed};
 
 /// Parses a mt940 file.
 pub fn parse(_input: &Input<'_>) -> Result<Parsed, IngestError> {
-    Err(IngestError::Unsupported { format: Format::Csv, detail: "mt940 parser not written yet".to_owned() })
+    Err(IngestError::Unsupported {
+        format: Format::Csv,
+        detail: "mt940 parser not written yet".to_owned(),
+    })
 }
 
 /// Detects MT940/MT942 text.

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use ledgerlens_core::view::{DocumentView, ViewOptions};
 use ledgerlens_core::Format;
-use ledgerlens_ingest::{read_as, read_document, ReadOptions};
+use ledgerlens_core::view::{DocumentView, ViewOptions};
+use ledgerlens_ingest::{ReadOptions, read_as, read_document};
 
 fn formats_of(target: &str) -> &'static [Format] {
     match target {
@@ -15,7 +15,13 @@ fn formats_of(target: &str) -> &'static [Format] {
         "ofx" => &[Format::Ofx1, Format::Ofx2],
         "mt940" => &[Format::Mt940, Format::Mt942],
         "camt" => &[Format::Camt053],
-        "json" => &[Format::PericulumJson, Format::MonoJson, Format::OkraJson, Format::DojahJson, Format::MyBankStatementJson],
+        "json" => &[
+            Format::PericulumJson,
+            Format::MonoJson,
+            Format::OkraJson,
+            Format::DojahJson,
+            Format::MyBankStatementJson,
+        ],
         _ => &[],
     }
 }
@@ -25,7 +31,10 @@ fn every_kept_fuzz_input_is_handled_without_a_panic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions");
     let mut replayed = 0;
     let options = ReadOptions::default();
-    for target in std::fs::read_dir(&root).expect("fuzz/regressions exists").flatten() {
+    for target in std::fs::read_dir(&root)
+        .expect("fuzz/regressions exists")
+        .flatten()
+    {
         let name = target.file_name().to_string_lossy().into_owned();
         if !target.path().is_dir() {
             continue;

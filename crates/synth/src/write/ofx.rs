@@ -180,10 +180,8 @@ pub fn write(statement: &Statement, version: Version) -> Vec<u8> {
     out.open(stmtrs);
     out.leaf("CURDEF", statement.currency.code());
     out.open(acctfrom);
-    if !card {
-        if let Some(bank_id) = statement.account.bank_id.as_deref() {
-            out.leaf("BANKID", bank_id);
-        }
+    if !card && let Some(bank_id) = statement.account.bank_id.as_deref() {
+        out.leaf("BANKID", bank_id);
     }
     let account_id = statement
         .account

@@ -1,5 +1,13 @@
 //! Round trips: random ledgers written in every format and read back must be identical.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test helpers fail loudly by design"
+)]
+
 #[allow(dead_code, reason = "each round-trip module uses part of the harness")]
 mod harness;
 mod roundtrip_camt;
