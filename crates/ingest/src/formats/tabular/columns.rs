@@ -110,6 +110,10 @@ impl Columns {
                 columns.header_date_order = found.date_order;
             }
         }
+        // Some exports (UBS) print only the value date: it is then the booking date too.
+        if columns.date.is_none() {
+            columns.date = columns.value_date.take();
+        }
         columns
     }
 

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use ledgerlens_core::order::into_chronological;
 use ledgerlens_core::{Account, AccountNumber, Amount, Currency, ForeignAmount, Format, Iban, Statement, Transaction};
 
 use super::columns::{first_token_date, Columns};
@@ -84,7 +85,8 @@ fn decide_order(cols: &Columns, data: &[Row], options: &ReadOptions) -> DateOrde
 /// Reads the money in a cell: `None` when empty.
 fn money(format: Format, row: &Row, col: Option<usize>, mark: DecimalMark, header: &Row) -> Result<Option<Amount>, IngestError> {
     let Some(col) = col else { return Ok(None) };
-    let text = row.cell(col);
+    // A leading apostrophe is the spreadsheet way of forcing a cell to text.
+    let text = row.cell(col).trim_start_matches('\'').trim();
     if text.is_empty() {
         return Ok(None);
     }
@@ -287,6 +289,25 @@ impl Reader<'_> {
     }
 }
 
+/// A running balance states the balance before the first row (its balance less its amount) and
+/// after the last one. Taking them makes the totals check meaningful for exports that print no
+/// separate opening/closing lines; balances the file states outright always win.
+fn derive_balances(statement: &mut Statement) {
+    if statement.transactions.iter().all(|t| t.balance.is_none())
+        || (statement.opening_balance.is_some() && statement.closing_balance.is_some())
+    {
+        return;
+    }
+    let mut ordered = statement.transactions.clone();
+    into_chronological(&mut ordered);
+    if statement.opening_balance.is_none() {
+        statement.opening_balance = ordered.first().and_then(|t| t.balance?.checked_sub(t.amount).ok());
+    }
+    if statement.closing_balance.is_none() {
+        statement.closing_balance = ordered.last().and_then(|t| t.balance);
+    }
+}
+
 fn account_from(number: Option<&str>, meta: &Meta) -> Account {
     let mut account = Account { holder: meta.holder.clone(), bank: meta.bank.clone(), bank_id: meta.bank_id.clone(), ..Account::default() };
     if let Some(number) = number.or(meta.account.as_deref()) {
@@ -358,6 +379,7 @@ pub fn read(format: Format, header: &Row, cols: &Columns, meta: Meta, data: &[Ro
         if !cols.has_movement() {
             statement.period = None;
         }
+        derive_balances(&mut statement);
         out.push(statement);
     }
     Ok(Parsed { statements: out, warnings })
