@@ -55,7 +55,10 @@ fn consistency(text: &str, delimiter: u8) -> (usize, usize) {
             None => counts.push((n, 1)),
         }
     }
-    counts.into_iter().max_by_key(|&(len, c)| (c, len)).map_or((0, 0), |(len, c)| (c, len))
+    counts
+        .into_iter()
+        .max_by_key(|&(len, c)| (c, len))
+        .map_or((0, 0), |(len, c)| (c, len))
 }
 
 /// The delimiter under which the rows agree best.
@@ -85,7 +88,11 @@ fn rows(text: &str, delimiter: u8, limit: Option<usize>) -> Result<Vec<Row>, Ing
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                return Err(IngestError::malformed(Format::Csv, Some(format!("line {line}")), e.to_string()));
+                return Err(IngestError::malformed(
+                    Format::Csv,
+                    Some(format!("line {line}")),
+                    e.to_string(),
+                ));
             }
         }
         if let Some(field) = record.iter().find(|f| f.len() > MAX_FIELD_BYTES) {
@@ -96,8 +103,14 @@ fn rows(text: &str, delimiter: u8, limit: Option<usize>) -> Result<Vec<Row>, Ing
             ));
         }
         index = index.saturating_add(1);
-        let line = u32::try_from(record.position().map_or(u64::from(line), |p| p.line())).unwrap_or(line);
-        out.push(Row { cells: record.iter().map(str::to_owned).collect(), numeric: Vec::new(), line: Some(line), number: index });
+        let line =
+            u32::try_from(record.position().map_or(u64::from(line), |p| p.line())).unwrap_or(line);
+        out.push(Row {
+            cells: record.iter().map(str::to_owned).collect(),
+            numeric: Vec::new(),
+            line: Some(line),
+            number: index,
+        });
     }
     Ok(out)
 }
@@ -106,9 +119,16 @@ fn rows(text: &str, delimiter: u8, limit: Option<usize>) -> Result<Vec<Row>, Ing
 pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
     let text = normalise_newlines(input.text);
     let delimiter = detect_delimiter(&text).ok_or_else(|| {
-        IngestError::malformed(Format::Csv, None, "no delimiter (comma, semicolon, tab or pipe) splits the rows consistently")
+        IngestError::malformed(
+            Format::Csv,
+            None,
+            "no delimiter (comma, semicolon, tab or pipe) splits the rows consistently",
+        )
     })?;
-    let table = Table { format: Format::Csv, rows: rows(&text, delimiter, None)? };
+    let table = Table {
+        format: Format::Csv,
+        rows: rows(&text, delimiter, None)?,
+    };
     tabular::interpret(&table, input.options)
 }
 
@@ -117,8 +137,11 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
 pub fn sniff(text: &str) -> bool {
     let head: String = text.chars().take(64 * 1024).collect();
     let text = normalise_newlines(&head);
-    let Some(delimiter) = detect_delimiter(&text) else { return false };
-    rows(&text, delimiter, Some(tabular::MAX_HEADER_SCAN + 20)).is_ok_and(|rows| tabular::has_header(&rows))
+    let Some(delimiter) = detect_delimiter(&text) else {
+        return false;
+    };
+    rows(&text, delimiter, Some(tabular::MAX_HEADER_SCAN + 20))
+        .is_ok_and(|rows| tabular::has_header(&rows))
 }
 
 #[cfg(test)]
@@ -129,7 +152,11 @@ mod tests {
     use crate::ReadOptions;
 
     fn parse_text(text: &str) -> Result<Parsed, IngestError> {
-        parse(&Input { bytes: text.as_bytes(), text, options: &ReadOptions::default() })
+        parse(&Input {
+            bytes: text.as_bytes(),
+            text,
+            options: &ReadOptions::default(),
+        })
     }
 
     #[test]
@@ -143,14 +170,17 @@ mod tests {
     #[test]
     fn sniffing_wants_a_date_and_an_amount_header() {
         assert!(sniff("Date,Description,Amount\n2024-01-01,x,1.00\n"));
-        assert!(sniff("Title line\n\nDatum;Omschrijving;Bedrag\n01-02-2024;x;1,00\n"));
+        assert!(sniff(
+            "Title line\n\nDatum;Omschrijving;Bedrag\n01-02-2024;x;1,00\n"
+        ));
         assert!(!sniff("name,age\nbob,3\n"));
         assert!(!sniff("just some prose, with a comma\nand more\n"));
     }
 
     #[test]
     fn quoted_fields_keep_their_delimiters_and_quotes() {
-        let parsed = parse_text("Date,Description,Amount\n2024-01-01,\"a, \"\"b\"\"; c\",-1.00\n").unwrap();
+        let parsed =
+            parse_text("Date,Description,Amount\n2024-01-01,\"a, \"\"b\"\"; c\",-1.00\n").unwrap();
         let t = &parsed.statements[0].transactions[0];
         assert_eq!(t.description, "a, \"b\"; c");
         assert_eq!(t.amount, Amount::parse("-1.00").unwrap());
@@ -158,10 +188,44 @@ mod tests {
 
     #[test]
     fn bare_carriage_returns_end_lines() {
-        let parsed = parse_text("Date,Description,Amount\r6/12/15,x,\"1,000.00\"\r6/13/15,y,2\r").unwrap();
+        let parsed =
+            parse_text("Date,Description,Amount\r6/12/15,x,\"1,000.00\"\r6/13/15,y,2\r").unwrap();
         let s = &parsed.statements[0];
         assert_eq!(s.transactions.len(), 2);
         assert_eq!(s.transactions[1].provenance.line, Some(3));
         assert_eq!(s.transactions[0].amount, Amount::parse("1000.00").unwrap());
+    }
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::*;
+    use crate::ReadOptions;
+
+    #[test]
+    fn a_hundred_thousand_rows_parse_in_one_linear_pass() {
+        let mut text = String::from("Date;Description;Amount;Balance\n");
+        let mut balance = 0i64;
+        for i in 0..100_000i64 {
+            let amount = if i % 3 == 0 { 12_345 } else { -4_321 };
+            balance += amount;
+            let day = 1 + (i / 4_000) % 28;
+            text.push_str(&format!(
+                "{day:02}.01.2024;Row {i}, \"x\";{},{:02};{},{:02}\n",
+                amount / 100,
+                (amount % 100).abs(),
+                balance / 100,
+                (balance % 100).abs()
+            ));
+        }
+        let started = std::time::Instant::now();
+        let parsed = parse(&Input {
+            bytes: text.as_bytes(),
+            text: &text,
+            options: &ReadOptions::default(),
+        })
+        .unwrap();
+        eprintln!("100k rows: {:?}", started.elapsed());
+        assert_eq!(parsed.statements[0].transactions.len(), 100_000);
     }
 }

@@ -37,10 +37,18 @@ pub fn number_text(value: f64) -> Option<String> {
         return Some(shortest);
     }
     let magnitude = value.abs();
-    let int_digits = if magnitude < 1.0 { 1 } else { format!("{:.0}", magnitude.trunc()).len() };
+    let int_digits = if magnitude < 1.0 {
+        1
+    } else {
+        format!("{:.0}", magnitude.trunc()).len()
+    };
     let decimals = 15usize.saturating_sub(int_digits).min(8);
     let rounded = format!("{value:.decimals$}");
-    let trimmed = if rounded.contains('.') { rounded.trim_end_matches('0').trim_end_matches('.') } else { rounded.as_str() };
+    let trimmed = if rounded.contains('.') {
+        rounded.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        rounded.as_str()
+    };
     Amount::parse(trimmed).ok().map(|_| trimmed.to_owned())
 }
 
@@ -70,11 +78,24 @@ fn table(format: Format, range: &calamine::Range<Data>) -> Result<Table, IngestE
     let mut rows = Vec::new();
     for (i, cells) in range.rows().enumerate() {
         if i >= MAX_ROWS {
-            return Err(IngestError::malformed(format, None, format!("a sheet with more than {MAX_ROWS} rows")));
+            return Err(IngestError::malformed(
+                format,
+                None,
+                format!("a sheet with more than {MAX_ROWS} rows"),
+            ));
         }
-        let (texts, numeric): (Vec<String>, Vec<bool>) = cells.iter().take(MAX_COLUMNS).map(cell_text).unzip();
-        let number = u32::try_from(i).ok().and_then(|i| i.checked_add(first_row + 1)).unwrap_or(u32::MAX);
-        rows.push(Row { cells: texts, numeric, line: None, number });
+        let (texts, numeric): (Vec<String>, Vec<bool>) =
+            cells.iter().take(MAX_COLUMNS).map(cell_text).unzip();
+        let number = u32::try_from(i)
+            .ok()
+            .and_then(|i| i.checked_add(first_row + 1))
+            .unwrap_or(u32::MAX);
+        rows.push(Row {
+            cells: texts,
+            numeric,
+            line: None,
+            number,
+        });
     }
     Ok(Table { format, rows })
 }
@@ -83,8 +104,12 @@ fn table(format: Format, range: &calamine::Range<Data>) -> Result<Table, IngestE
 pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
     let cursor = Cursor::new(input.bytes);
     let mut workbook: Sheets<_> = match format {
-        Format::Xls => calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor).map(Sheets::Xls).map_err(|e| e.to_string()),
-        _ => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor).map(Sheets::Xlsx).map_err(|e| e.to_string()),
+        Format::Xls => calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor)
+            .map(Sheets::Xls)
+            .map_err(|e| e.to_string()),
+        _ => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
+            .map(Sheets::Xlsx)
+            .map_err(|e| e.to_string()),
     }
     .map_err(|e| IngestError::malformed(format, None, format!("cannot open the workbook: {e}")))?;
     let names = workbook.sheet_names();
@@ -101,7 +126,9 @@ pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
         if tabular::has_header(&table.rows) {
             let mut parsed = tabular::interpret(&table, input.options)?;
             if index > 0 {
-                parsed.warnings.push(format!("read sheet {name:?}; earlier sheets hold no statement table"));
+                parsed.warnings.push(format!(
+                    "read sheet {name:?}; earlier sheets hold no statement table"
+                ));
             }
             return Ok(parsed);
         }
@@ -121,7 +148,13 @@ mod tests {
 
     #[test]
     fn doubles_become_the_decimals_that_were_typed() {
-        for (value, want) in [(-33.5, "-33.5"), (1525.0, "1525"), (0.1, "0.1"), (1234567.891, "1234567.891"), (-0.07, "-0.07")] {
+        for (value, want) in [
+            (-33.5, "-33.5"),
+            (1525.0, "1525"),
+            (0.1, "0.1"),
+            (1234567.891, "1234567.891"),
+            (-0.07, "-0.07"),
+        ] {
             assert_eq!(number_text(value).as_deref(), Some(want));
         }
         assert_eq!(number_text(0.1 + 0.2).as_deref(), Some("0.3"));

@@ -27,7 +27,11 @@ fn field(text: &str, delimiter: char) -> String {
 }
 
 fn line(cells: &[String], delimiter: char) -> String {
-    let mut out = cells.iter().map(|c| field(c, delimiter)).collect::<Vec<_>>().join(&delimiter.to_string());
+    let mut out = cells
+        .iter()
+        .map(|c| field(c, delimiter))
+        .collect::<Vec<_>>()
+        .join(&delimiter.to_string());
     out.push_str("\r\n");
     out
 }
@@ -47,7 +51,11 @@ fn german(amount: Amount) -> String {
         }
         grouped.push(c);
     }
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
 }
 
 fn comma_decimal(amount: Amount) -> String {
@@ -55,7 +63,11 @@ fn comma_decimal(amount: Amount) -> String {
 }
 
 fn parenthesised(amount: Amount) -> String {
-    if amount.is_negative() { format!("({})", amount.abs()) } else { amount.to_string() }
+    if amount.is_negative() {
+        format!("({})", amount.abs())
+    } else {
+        amount.to_string()
+    }
 }
 
 fn date(d: NaiveDate, pattern: &str) -> String {
@@ -75,7 +87,19 @@ fn reference(t: &Transaction) -> String {
 }
 
 fn english(s: &Statement) -> String {
-    let mut out = line(&["Date", "Value Date", "Description", "Reference", "Amount", "Balance", "Currency"].map(str::to_owned), ',');
+    let mut out = line(
+        &[
+            "Date",
+            "Value Date",
+            "Description",
+            "Reference",
+            "Amount",
+            "Balance",
+            "Currency",
+        ]
+        .map(str::to_owned),
+        ',',
+    );
     for t in &s.transactions {
         out.push_str(&line(
             &[
@@ -94,10 +118,26 @@ fn english(s: &Statement) -> String {
 }
 
 fn french(s: &Statement) -> String {
-    let mut out = line(&["Date", "Date de valeur", "Libellé", "Référence", "Débit", "Crédit", "Solde", "Devise"].map(str::to_owned), ';');
+    let mut out = line(
+        &[
+            "Date",
+            "Date de valeur",
+            "Libellé",
+            "Référence",
+            "Débit",
+            "Crédit",
+            "Solde",
+            "Devise",
+        ]
+        .map(str::to_owned),
+        ';',
+    );
     for t in &s.transactions {
-        let (debit, credit) =
-            if t.amount.is_negative() { (comma_decimal(t.amount.abs()), String::new()) } else { (String::new(), comma_decimal(t.amount)) };
+        let (debit, credit) = if t.amount.is_negative() {
+            (comma_decimal(t.amount.abs()), String::new())
+        } else {
+            (String::new(), comma_decimal(t.amount))
+        };
         out.push_str(&line(
             &[
                 date(t.date, "%d/%m/%Y"),
@@ -117,14 +157,51 @@ fn french(s: &Statement) -> String {
 
 fn german_newest_first(s: &Statement) -> String {
     let mut out = String::new();
-    let account = s.account.iban.as_ref().map(|i| i.reveal().to_owned()).or_else(|| s.account.number.as_ref().map(|n| n.reveal().to_owned()));
-    out.push_str(&line(&["Kontoinhaber".to_owned(), s.account.holder.clone().unwrap_or_default()], ';'));
-    out.push_str(&line(&["Kontonummer".to_owned(), account.unwrap_or_default()], ';'));
-    out.push_str(&line(&["Währung".to_owned(), s.currency.code().to_owned()], ';'));
-    out.push_str(&line(&["Anfangssaldo".to_owned(), opt_amount(s.opening_balance, german)], ';'));
-    out.push_str(&line(&["Endsaldo".to_owned(), opt_amount(s.closing_balance, german)], ';'));
+    let account = s
+        .account
+        .iban
+        .as_ref()
+        .map(|i| i.reveal().to_owned())
+        .or_else(|| s.account.number.as_ref().map(|n| n.reveal().to_owned()));
+    out.push_str(&line(
+        &[
+            "Kontoinhaber".to_owned(),
+            s.account.holder.clone().unwrap_or_default(),
+        ],
+        ';',
+    ));
+    out.push_str(&line(
+        &["Kontonummer".to_owned(), account.unwrap_or_default()],
+        ';',
+    ));
+    out.push_str(&line(
+        &["Währung".to_owned(), s.currency.code().to_owned()],
+        ';',
+    ));
+    out.push_str(&line(
+        &[
+            "Anfangssaldo".to_owned(),
+            opt_amount(s.opening_balance, german),
+        ],
+        ';',
+    ));
+    out.push_str(&line(
+        &["Endsaldo".to_owned(), opt_amount(s.closing_balance, german)],
+        ';',
+    ));
     out.push_str("\r\n");
-    out.push_str(&line(&["Buchungstag", "Wertstellung", "Verwendungszweck", "Referenz", "Betrag", "Saldo"].map(str::to_owned), ';'));
+    out.push_str(&line(
+        &[
+            "Buchungstag",
+            "Wertstellung",
+            "Verwendungszweck",
+            "Referenz",
+            "Betrag",
+            "Saldo",
+        ]
+        .map(str::to_owned),
+        ';',
+    ));
     for t in s.transactions.iter().rev() {
         out.push_str(&line(
             &[
@@ -142,7 +219,19 @@ fn german_newest_first(s: &Statement) -> String {
 }
 
 fn us_tab(s: &Statement) -> String {
-    let mut out = line(&["Date (MM/DD/YYYY)", "Description", "Reference", "Amount", "CR/DR", "Balance", "Currency"].map(str::to_owned), '\t');
+    let mut out = line(
+        &[
+            "Date (MM/DD/YYYY)",
+            "Description",
+            "Reference",
+            "Amount",
+            "CR/DR",
+            "Balance",
+            "Currency",
+        ]
+        .map(str::to_owned),
+        '\t',
+    );
     for t in &s.transactions {
         let marker = if t.amount.is_negative() { "DR" } else { "CR" };
         out.push_str(&line(
@@ -162,7 +251,19 @@ fn us_tab(s: &Statement) -> String {
 }
 
 fn spanish(s: &Statement) -> String {
-    let mut out = line(&["Fecha", "Fecha valor", "Concepto", "Referencia", "Importe", "Saldo", "Divisa"].map(str::to_owned), ',');
+    let mut out = line(
+        &[
+            "Fecha",
+            "Fecha valor",
+            "Concepto",
+            "Referencia",
+            "Importe",
+            "Saldo",
+            "Divisa",
+        ]
+        .map(str::to_owned),
+        ',',
+    );
     for t in &s.transactions {
         out.push_str(&line(
             &[

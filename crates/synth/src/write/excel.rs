@@ -97,7 +97,8 @@ fn escape(text: &str) -> String {
 
 /// Excel's serial day number (1900 date system) of a date after 1900-02-28.
 fn serial(date: NaiveDate) -> i64 {
-    NaiveDate::from_ymd_opt(1899, 12, 30).map_or(0, |epoch| date.signed_duration_since(epoch).num_days())
+    NaiveDate::from_ymd_opt(1899, 12, 30)
+        .map_or(0, |epoch| date.signed_duration_since(epoch).num_days())
 }
 
 fn column_letter(index: usize) -> char {
@@ -116,9 +117,14 @@ fn row_xml(out: &mut String, row: usize, cells: &[Cell]) {
     for (i, cell) in cells.iter().enumerate() {
         let r = format!("{}{row}", column_letter(i));
         match cell {
-            Cell::Text(t) => out.push_str(&format!("<c r=\"{r}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>", escape(t))),
+            Cell::Text(t) => out.push_str(&format!(
+                "<c r=\"{r}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{}</t></is></c>",
+                escape(t)
+            )),
             Cell::Number(n) => out.push_str(&format!("<c r=\"{r}\"><v>{n}</v></c>")),
-            Cell::Date(d) => out.push_str(&format!("<c r=\"{r}\" s=\"1\"><v>{}</v></c>", serial(*d))),
+            Cell::Date(d) => {
+                out.push_str(&format!("<c r=\"{r}\" s=\"1\"><v>{}</v></c>", serial(*d)))
+            }
             Cell::Empty => {}
         }
     }
@@ -129,7 +135,15 @@ fn sheet(statement: &Statement) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>",
     );
-    let header = ["Date", "Value Date", "Description", "Reference", "Amount", "Balance", "Currency"];
+    let header = [
+        "Date",
+        "Value Date",
+        "Description",
+        "Reference",
+        "Amount",
+        "Balance",
+        "Currency",
+    ];
     row_xml(&mut out, 1, &header.map(|h| Cell::Text(h.to_owned())));
     for (i, t) in statement.transactions.iter().enumerate() {
         let cells = [
@@ -138,7 +152,8 @@ fn sheet(statement: &Statement) -> String {
             Cell::Text(t.description.clone()),
             t.reference.clone().map_or(Cell::Empty, Cell::Text),
             Cell::Number(t.amount.to_string()),
-            t.balance.map_or(Cell::Empty, |b| Cell::Number(b.to_string())),
+            t.balance
+                .map_or(Cell::Empty, |b| Cell::Number(b.to_string())),
             Cell::Text(statement.currency.code().to_owned()),
         ];
         row_xml(&mut out, i + 2, &cells);
@@ -164,7 +179,10 @@ pub fn write(statement: &Statement) -> Vec<u8> {
         ("[Content_Types].xml", CONTENT_TYPES.as_bytes().to_vec()),
         ("_rels/.rels", ROOT_RELS.as_bytes().to_vec()),
         ("xl/workbook.xml", WORKBOOK.as_bytes().to_vec()),
-        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS.as_bytes().to_vec()),
+        (
+            "xl/_rels/workbook.xml.rels",
+            WORKBOOK_RELS.as_bytes().to_vec(),
+        ),
         ("xl/styles.xml", STYLES.as_bytes().to_vec()),
         ("xl/worksheets/sheet1.xml", sheet(statement).into_bytes()),
     ])

@@ -1,9 +1,9 @@
 //! Round trips for the delimited and XLSX writers and readers: every dialect, random ledgers and
 //! one large statement, read back exactly.
 
-use ledgerlens_ingest::{read_document, ReadOptions};
-use ledgerlens_synth::generate::{generate, GenerateOptions};
-use ledgerlens_synth::write::{write, CsvDialect, OutputFormat};
+use ledgerlens_ingest::{ReadOptions, read_document};
+use ledgerlens_synth::generate::{GenerateOptions, generate};
+use ledgerlens_synth::write::{CsvDialect, OutputFormat, write};
 use proptest::prelude::*;
 
 use crate::harness::{assert_round_trip, statement};
@@ -53,7 +53,10 @@ proptest! {
 
 #[test]
 fn two_thousand_rows_read_back_exactly_in_every_dialect() {
-    let s = generate(&GenerateOptions { transactions: 2000, ..GenerateOptions::default() });
+    let s = generate(&GenerateOptions {
+        transactions: 2000,
+        ..GenerateOptions::default()
+    });
     for format in FORMATS {
         assert_round_trip(format, &s).unwrap_or_else(|e| panic!("{format:?}: {e}"));
     }
@@ -61,7 +64,10 @@ fn two_thousand_rows_read_back_exactly_in_every_dialect() {
 
 #[test]
 fn the_german_preamble_gives_account_holder_and_balances() {
-    let s = generate(&GenerateOptions { transactions: 30, ..GenerateOptions::default() });
+    let s = generate(&GenerateOptions {
+        transactions: 30,
+        ..GenerateOptions::default()
+    });
     let bytes = write(OutputFormat::Csv(CsvDialect::GermanNewestFirst), &s);
     let doc = read_document("de.csv", &bytes, &ReadOptions::default()).unwrap();
     let got = &doc.statements[0];
@@ -69,14 +75,31 @@ fn the_german_preamble_gives_account_holder_and_balances() {
     assert_eq!(got.account.number, s.account.number);
     assert_eq!(got.opening_balance, s.opening_balance);
     assert_eq!(got.closing_balance, s.closing_balance);
-    assert!(doc.warnings.iter().any(|w| w.contains("newest-first")), "{:?}", doc.warnings);
+    assert!(
+        doc.warnings.iter().any(|w| w.contains("newest-first")),
+        "{:?}",
+        doc.warnings
+    );
 }
 
 #[test]
 fn each_dialect_is_sniffed_as_its_format() {
-    let s = generate(&GenerateOptions { transactions: 5, ..GenerateOptions::default() });
+    let s = generate(&GenerateOptions {
+        transactions: 5,
+        ..GenerateOptions::default()
+    });
     for format in FORMATS {
-        let want = if format == OutputFormat::Xlsx { "xlsx" } else { "csv" };
-        assert_eq!(ledgerlens_ingest::detect_format(&write(format, &s)).unwrap().name(), want, "{format:?}");
+        let want = if format == OutputFormat::Xlsx {
+            "xlsx"
+        } else {
+            "csv"
+        };
+        assert_eq!(
+            ledgerlens_ingest::detect_format(&write(format, &s))
+                .unwrap()
+                .name(),
+            want,
+            "{format:?}"
+        );
     }
 }

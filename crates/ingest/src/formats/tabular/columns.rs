@@ -8,8 +8,8 @@
 use ledgerlens_core::Currency;
 
 use super::vocab::{self, Role};
-use super::{Row, MAX_HEADER_SCAN};
-use crate::dates::{looks_like_date, DateOrder};
+use super::{MAX_HEADER_SCAN, Row};
+use crate::dates::{DateOrder, looks_like_date};
 
 /// How many rows below a candidate header must show a date for it to count.
 const LOOKAHEAD: usize = 8;
@@ -88,13 +88,17 @@ impl Columns {
     pub fn from_header(header: &Row) -> Columns {
         let mut columns = Columns::default();
         for (index, cell) in header.cells.iter().enumerate() {
-            let Some(found) = vocab::classify(cell) else { continue };
+            let Some(found) = vocab::classify(cell) else {
+                continue;
+            };
             match found.role {
                 Role::Description => columns.description.push(index),
                 Role::Memo => columns.memo.push(index),
                 role => {
                     let already_exact = columns.exact.contains(&role);
-                    let Some(slot) = columns.slot(role) else { continue };
+                    let Some(slot) = columns.slot(role) else {
+                        continue;
+                    };
                     if slot.is_none() || (found.exact && !already_exact) {
                         *slot = Some(index);
                         if found.exact {
@@ -149,12 +153,20 @@ impl Columns {
     /// Settles meanings that only the data can tell (see the module doc).
     pub fn refine(&mut self, header: &Row, data: &[Row]) {
         let sample = data.get(..data.len().min(200)).unwrap_or(data);
-        let values = |col: usize| sample.iter().map(move |r| r.cell(col)).filter(|v| !v.is_empty());
+        let values = |col: usize| {
+            sample
+                .iter()
+                .map(move |r| r.cell(col))
+                .filter(|v| !v.is_empty())
+        };
         // A money column holding currency codes, with the number in the unnamed next column.
         for role in [Role::Amount, Role::Balance, Role::Debit, Role::Credit] {
-            let Some(col) = self.slot(role).and_then(|s| *s) else { continue };
+            let Some(col) = self.slot(role).and_then(|s| *s) else {
+                continue;
+            };
             let next_unnamed = header.cell(col + 1).is_empty();
-            let codes = values(col).count() > 0 && values(col).all(|v| v.len() == 3 && Currency::parse(v).is_ok());
+            let codes = values(col).count() > 0
+                && values(col).all(|v| v.len() == 3 && Currency::parse(v).is_ok());
             if codes && next_unnamed {
                 if let Some(slot) = self.slot(role) {
                     *slot = Some(col + 1);
@@ -165,20 +177,29 @@ impl Columns {
             }
         }
         // "Valuta": a currency in Dutch, a value date in German.
-        if let Some(col) = self.currency {
-            if values(col).count() > 0 && values(col).all(looks_like_date) {
-                self.currency = None;
-                if self.value_date.is_none() {
-                    self.value_date = Some(col);
-                }
+        if let Some(col) = self.currency
+            && values(col).count() > 0
+            && values(col).all(looks_like_date)
+        {
+            self.currency = None;
+            if self.value_date.is_none() {
+                self.value_date = Some(col);
             }
         }
         // A type column whose every value is "debit"/"credit" is a marker.
-        if self.marker.is_none() && self.amount.is_some() && self.debit.is_none() && self.credit.is_none() {
-            let candidates = self.bank_code.into_iter().chain((0..header.cells.len()).filter(|&c| vocab::classify(header.cell(c)).is_none()));
+        if self.marker.is_none()
+            && self.amount.is_some()
+            && self.debit.is_none()
+            && self.credit.is_none()
+        {
+            let candidates = self.bank_code.into_iter().chain(
+                (0..header.cells.len()).filter(|&c| vocab::classify(header.cell(c)).is_none()),
+            );
             for col in candidates {
                 let mut seen = values(col).peekable();
-                if seen.peek().is_some() && values(col).all(|v| v.chars().count() > 1 && vocab::marker_sign(v).is_some()) {
+                if seen.peek().is_some()
+                    && values(col).all(|v| v.chars().count() > 1 && vocab::marker_sign(v).is_some())
+                {
                     self.marker = Some(col);
                     break;
                 }
@@ -200,10 +221,21 @@ pub fn find_header(rows: &[Row]) -> Option<(usize, Columns)> {
         if !columns.is_statement() {
             continue;
         }
-        let Some(date_col) = columns.date else { continue };
-        let below = rows.iter().skip(index + 1).filter(|r| !r.is_blank()).take(LOOKAHEAD);
+        let Some(date_col) = columns.date else {
+            continue;
+        };
+        let below = rows
+            .iter()
+            .skip(index + 1)
+            .filter(|r| !r.is_blank())
+            .take(LOOKAHEAD);
         let mut below = below.peekable();
-        let dated = below.peek().is_none() || rows.iter().skip(index + 1).take(LOOKAHEAD * 2).any(|r| looks_like_date(first_token_date(r.cell(date_col))));
+        let dated = below.peek().is_none()
+            || rows
+                .iter()
+                .skip(index + 1)
+                .take(LOOKAHEAD * 2)
+                .any(|r| looks_like_date(first_token_date(r.cell(date_col))));
         if !dated {
             continue;
         }

@@ -107,11 +107,18 @@ mod tests {
                 number: u32::try_from(i + 1).unwrap_or(0),
             })
             .collect();
-        Table { format: Format::Csv, rows }
+        Table {
+            format: Format::Csv,
+            rows,
+        }
     }
 
     fn amounts(parsed: &Parsed) -> Vec<String> {
-        parsed.statements.iter().flat_map(|s| s.transactions.iter().map(|t| t.amount.to_string())).collect()
+        parsed
+            .statements
+            .iter()
+            .flat_map(|s| s.transactions.iter().map(|t| t.amount.to_string()))
+            .collect()
     }
 
     #[test]
@@ -131,7 +138,14 @@ mod tests {
         let parsed = interpret(&t, &ReadOptions::default()).unwrap();
         let s = &parsed.statements[0];
         assert_eq!(s.account.holder.as_deref(), Some("ADA OBI"));
-        assert_eq!(s.account.iban.as_ref().map(|i| i.reveal().to_owned()).as_deref(), Some("DE89370400440532013000"));
+        assert_eq!(
+            s.account
+                .iban
+                .as_ref()
+                .map(|i| i.reveal().to_owned())
+                .as_deref(),
+            Some("DE89370400440532013000")
+        );
         assert_eq!(s.opening_balance, Some(Amount::parse("1000.00").unwrap()));
         assert_eq!(amounts(&parsed), ["-500.00", "1234.56"]);
         assert_eq!(s.transactions[1].provenance.line, Some(7));
@@ -140,16 +154,41 @@ mod tests {
 
     #[test]
     fn debit_and_credit_columns_give_signed_amounts_whichever_way_debits_are_written() {
-        let t = table(&["Date,Details,Debit,Credit", "2024-01-02,A,50.00,", "2024-01-03,B,,20.00", "2024-01-04,C,-7.00,"], ',');
+        let t = table(
+            &[
+                "Date,Details,Debit,Credit",
+                "2024-01-02,A,50.00,",
+                "2024-01-03,B,,20.00",
+                "2024-01-04,C,-7.00,",
+            ],
+            ',',
+        );
         let parsed = interpret(&t, &ReadOptions::default()).unwrap();
         assert_eq!(amounts(&parsed), ["-50.00", "20.00", "7.00"]);
-        let t = table(&["Date,Details,Debit,Credit", "2024-01-02,A,-50.00,", "2024-01-03,B,,20.00"], ',');
-        assert_eq!(amounts(&interpret(&t, &ReadOptions::default()).unwrap()), ["-50.00", "20.00"]);
+        let t = table(
+            &[
+                "Date,Details,Debit,Credit",
+                "2024-01-02,A,-50.00,",
+                "2024-01-03,B,,20.00",
+            ],
+            ',',
+        );
+        assert_eq!(
+            amounts(&interpret(&t, &ReadOptions::default()).unwrap()),
+            ["-50.00", "20.00"]
+        );
     }
 
     #[test]
     fn a_marker_column_signs_the_amount() {
-        let t = table(&["Datum;Omschrijving;Af Bij;Bedrag (EUR)", "20200213;Kosten;Af;1,25", "20200214;Terug;Bij;20,00"], ';');
+        let t = table(
+            &[
+                "Datum;Omschrijving;Af Bij;Bedrag (EUR)",
+                "20200213;Kosten;Af;1,25",
+                "20200214;Terug;Bij;20,00",
+            ],
+            ';',
+        );
         let parsed = interpret(&t, &ReadOptions::default()).unwrap();
         assert_eq!(amounts(&parsed), ["-1.25", "20.00"]);
         assert_eq!(parsed.statements[0].currency.code(), "EUR");
@@ -158,28 +197,71 @@ mod tests {
     #[test]
     fn summary_rows_become_balances_with_a_warning() {
         let t = table(
-            &["Date,Description,Amount", "01/02/2024,A,-1.50", "13/02/2024,B,2.00", "Closing balance,,10.50", "Total,,0.50"],
+            &[
+                "Date,Description,Amount",
+                "01/02/2024,A,-1.50",
+                "13/02/2024,B,2.00",
+                "Closing balance,,10.50",
+                "Total,,0.50",
+            ],
             ',',
         );
         let parsed = interpret(&t, &ReadOptions::default()).unwrap();
-        assert_eq!(parsed.statements[0].closing_balance, Some(Amount::parse("10.50").unwrap()));
-        assert_eq!(parsed.statements[0].transactions[1].date.to_string(), "2024-02-13");
-        assert!(parsed.warnings.iter().any(|w| w.contains("line 4")), "{:?}", parsed.warnings);
-        assert!(parsed.warnings.iter().any(|w| w.contains("line 5")), "{:?}", parsed.warnings);
+        assert_eq!(
+            parsed.statements[0].closing_balance,
+            Some(Amount::parse("10.50").unwrap())
+        );
+        assert_eq!(
+            parsed.statements[0].transactions[1].date.to_string(),
+            "2024-02-13"
+        );
+        assert!(
+            parsed.warnings.iter().any(|w| w.contains("line 4")),
+            "{:?}",
+            parsed.warnings
+        );
+        assert!(
+            parsed.warnings.iter().any(|w| w.contains("line 5")),
+            "{:?}",
+            parsed.warnings
+        );
     }
 
     #[test]
     fn an_account_column_splits_the_file_into_statements() {
-        let t = table(&["Date,Account,Amount,Description", "2024-01-01,111,1,a", "2024-01-01,222,2,b", "2024-01-02,111,3,c"], ',');
+        let t = table(
+            &[
+                "Date,Account,Amount,Description",
+                "2024-01-01,111,1,a",
+                "2024-01-01,222,2,b",
+                "2024-01-02,111,3,c",
+            ],
+            ',',
+        );
         let parsed = interpret(&t, &ReadOptions::default()).unwrap();
         assert_eq!(parsed.statements.len(), 2);
         assert_eq!(parsed.statements[0].transactions.len(), 2);
-        assert_eq!(parsed.statements[1].account.number.as_ref().map(|n| n.reveal().to_owned()).as_deref(), Some("222"));
+        assert_eq!(
+            parsed.statements[1]
+                .account
+                .number
+                .as_ref()
+                .map(|n| n.reveal().to_owned())
+                .as_deref(),
+            Some("222")
+        );
     }
 
     #[test]
     fn an_unreadable_amount_is_a_located_error() {
-        let t = table(&["Date,Description,Amount", "2024-01-01,a,12.00", "2024-01-02,b,twelve"], ',');
+        let t = table(
+            &[
+                "Date,Description,Amount",
+                "2024-01-01,a,12.00",
+                "2024-01-02,b,twelve",
+            ],
+            ',',
+        );
         let err = interpret(&t, &ReadOptions::default()).unwrap_err();
         assert_eq!(err.code(), "malformed_file");
         assert!(err.to_string().contains("line 3"), "{err}");
@@ -188,6 +270,9 @@ mod tests {
     #[test]
     fn a_table_without_a_statement_header_is_refused() {
         let t = table(&["a,b,c", "1,2,3"], ',');
-        assert_eq!(interpret(&t, &ReadOptions::default()).unwrap_err().code(), "malformed_file");
+        assert_eq!(
+            interpret(&t, &ReadOptions::default()).unwrap_err().code(),
+            "malformed_file"
+        );
     }
 }

@@ -7,8 +7,8 @@
 
 use ledgerlens_core::Currency;
 
-use super::vocab::{self, Label};
 use super::Row;
+use super::vocab::{self, Label};
 use crate::number::parse_amount;
 
 /// What the preamble (and summary rows) said.
@@ -32,7 +32,12 @@ pub struct Meta {
 
 /// (key, value) pairs of a row: "Key: value" cells, and label cells followed by a value cell.
 fn pairs(row: &Row) -> Vec<(String, String)> {
-    let cells: Vec<&str> = row.cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+    let cells: Vec<&str> = row
+        .cells
+        .iter()
+        .map(|c| c.trim())
+        .filter(|c| !c.is_empty())
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(cell) = cells.get(i) {
@@ -47,12 +52,12 @@ fn pairs(row: &Row) -> Vec<(String, String)> {
             } else {
                 out.push((key.to_owned(), value.to_owned()));
             }
-        } else if vocab::label(cell).is_some() {
-            if let Some(next) = cells.get(i + 1) {
-                out.push(((*cell).to_owned(), (*next).to_owned()));
-                i += 2;
-                continue;
-            }
+        } else if vocab::label(cell).is_some()
+            && let Some(next) = cells.get(i + 1)
+        {
+            out.push(((*cell).to_owned(), (*next).to_owned()));
+            i += 2;
+            continue;
         }
         i += 1;
     }
@@ -104,7 +109,13 @@ pub fn summary(row: &Row) -> Option<(Label, String)> {
     if !matches!(label, Label::Opening | Label::Closing | Label::Total) {
         return None;
     }
-    let value = row.cells.iter().skip(1).rev().map(|c| c.trim()).find(|c| !c.is_empty() && parse_amount(c, None).is_ok());
+    let value = row
+        .cells
+        .iter()
+        .skip(1)
+        .rev()
+        .map(|c| c.trim())
+        .find(|c| !c.is_empty() && parse_amount(c, None).is_ok());
     Some((label, value.unwrap_or_default().to_owned()))
 }
 
@@ -113,19 +124,30 @@ mod tests {
     use super::*;
 
     fn row(cells: &[&str]) -> Row {
-        Row { cells: cells.iter().map(|c| (*c).to_owned()).collect(), ..Row::default() }
+        Row {
+            cells: cells.iter().map(|c| (*c).to_owned()).collect(),
+            ..Row::default()
+        }
     }
 
     #[test]
     fn colon_and_next_cell_labels_are_both_read() {
         let meta = harvest(&[
-            row(&["Bank code : 1001010101", "Account Number : 08088804068", "Account Name : Owner", ": EUR"]),
+            row(&[
+                "Bank code : 1001010101",
+                "Account Number : 08088804068",
+                "Account Name : Owner",
+                ": EUR",
+            ]),
             row(&["Balance at end of period", "", "", "+31070,11", ""]),
         ]);
         assert_eq!(meta.bank_id.as_deref(), Some("1001010101"));
         assert_eq!(meta.account.as_deref(), Some("08088804068"));
         assert_eq!(meta.holder.as_deref(), Some("Owner"));
-        assert_eq!(meta.currency.map(|c| c.code().to_owned()).as_deref(), Some("EUR"));
+        assert_eq!(
+            meta.currency.map(|c| c.code().to_owned()).as_deref(),
+            Some("EUR")
+        );
         assert_eq!(meta.closing.as_deref(), Some("+31070,11"));
     }
 
@@ -137,7 +159,15 @@ mod tests {
 
     #[test]
     fn summary_rows_carry_their_label_and_value() {
-        let (label, value) = summary(&row(&["Balance at start of period", "", "", "", "+30000,77", ""])).unwrap();
+        let (label, value) = summary(&row(&[
+            "Balance at start of period",
+            "",
+            "",
+            "",
+            "+30000,77",
+            "",
+        ]))
+        .unwrap();
         assert_eq!((label, value.as_str()), (Label::Opening, "+30000,77"));
         assert!(summary(&row(&["Groceries", "12.00"])).is_none());
     }

@@ -4,14 +4,16 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use ledgerlens_core::order::into_chronological;
-use ledgerlens_core::{Account, AccountNumber, Amount, Currency, ForeignAmount, Format, Iban, Statement, Transaction};
+use ledgerlens_core::{
+    Account, AccountNumber, Amount, Currency, ForeignAmount, Format, Iban, Statement, Transaction,
+};
 
-use super::columns::{first_token_date, Columns};
+use super::Row;
+use super::columns::{Columns, first_token_date};
 use super::preamble::{self, Meta};
 use super::vocab::{self, Label};
-use super::Row;
-use crate::dates::{infer_date_order, parse_date, DateOrder};
-use crate::number::{decisive_decimal_mark, infer_decimal_mark, parse_amount, DecimalMark};
+use crate::dates::{DateOrder, infer_date_order, parse_date};
+use crate::number::{DecimalMark, decisive_decimal_mark, infer_decimal_mark, parse_amount};
 use crate::{IngestError, Parsed, ReadOptions};
 
 /// Most statements (accounts × currencies) one file may hold.
@@ -29,20 +31,31 @@ struct Marks {
     original: DecimalMark,
 }
 
-fn column_values<'a>(data: &'a [Row], col: Option<usize>) -> impl Iterator<Item = &'a str> + Clone + 'a {
-    data.iter().filter_map(move |r| col.filter(|&c| !r.is_numeric(c)).map(|c| r.cell(c))).filter(|v| !v.is_empty())
+fn column_values<'a>(
+    data: &'a [Row],
+    col: Option<usize>,
+) -> impl Iterator<Item = &'a str> + Clone + 'a {
+    data.iter()
+        .filter_map(move |r| col.filter(|&c| !r.is_numeric(c)).map(|c| r.cell(c)))
+        .filter(|v| !v.is_empty())
 }
 
 /// A column's decimal mark: its own decisive values, else the file's, else what the currency's
 /// minor units allow ("12.345" cannot be three decimals of a two-decimal currency).
-fn decide_mark<'a>(own: impl Iterator<Item = &'a str> + Clone, pooled: &[&str], currency: Option<Currency>) -> DecimalMark {
+fn decide_mark<'a>(
+    own: impl Iterator<Item = &'a str> + Clone,
+    pooled: &[&str],
+    currency: Option<Currency>,
+) -> DecimalMark {
     if own.clone().any(|v| decisive_decimal_mark(v).is_some()) {
         return infer_decimal_mark(own);
     }
     if pooled.iter().any(|v| decisive_decimal_mark(v).is_some()) {
         return infer_decimal_mark(pooled.iter().copied());
     }
-    let separator = pooled.iter().find_map(|v| v.chars().find(|c| *c == '.' || *c == ','));
+    let separator = pooled
+        .iter()
+        .find_map(|v| v.chars().find(|c| *c == '.' || *c == ','));
     match (separator, currency) {
         (Some(sep), Some(c)) => {
             let sep_is_decimal = c.minor_units() == 3;
@@ -56,7 +69,13 @@ fn decide_mark<'a>(own: impl Iterator<Item = &'a str> + Clone, pooled: &[&str], 
 }
 
 fn decide_marks(cols: &Columns, data: &[Row], currency: Option<Currency>) -> Marks {
-    let money = [cols.amount, cols.debit, cols.credit, cols.balance, cols.original_amount];
+    let money = [
+        cols.amount,
+        cols.debit,
+        cols.credit,
+        cols.balance,
+        cols.original_amount,
+    ];
     let pooled: Vec<&str> = money.iter().flat_map(|c| column_values(data, *c)).collect();
     let mark = |col: Option<usize>| decide_mark(column_values(data, col), &pooled, currency);
     Marks {
@@ -71,32 +90,50 @@ fn decide_marks(cols: &Columns, data: &[Row], currency: Option<Currency>) -> Mar
 fn decide_order(cols: &Columns, data: &[Row], options: &ReadOptions) -> DateOrder {
     let values: Vec<&str> = data
         .iter()
-        .flat_map(|r| [cols.date, cols.value_date].into_iter().flatten().map(|c| first_token_date(r.cell(c))))
+        .flat_map(|r| {
+            [cols.date, cols.value_date]
+                .into_iter()
+                .flatten()
+                .map(|c| first_token_date(r.cell(c)))
+        })
         .filter(|v| !v.is_empty())
         .collect();
-    if let Some(order) = cols.header_date_order {
-        if values.iter().all(|v| parse_date(v, order).is_some()) {
-            return order;
-        }
+    if let Some(order) = cols.header_date_order
+        && values.iter().all(|v| parse_date(v, order).is_some())
+    {
+        return order;
     }
     infer_date_order(values.iter().copied(), options.date_order_hint)
 }
 
 /// Reads the money in a cell: `None` when empty.
-fn money(format: Format, row: &Row, col: Option<usize>, mark: DecimalMark, header: &Row) -> Result<Option<Amount>, IngestError> {
+fn money(
+    format: Format,
+    row: &Row,
+    col: Option<usize>,
+    mark: DecimalMark,
+    header: &Row,
+) -> Result<Option<Amount>, IngestError> {
     let Some(col) = col else { return Ok(None) };
     // A leading apostrophe is the spreadsheet way of forcing a cell to text.
     let text = row.cell(col).trim_start_matches('\'').trim();
     if text.is_empty() {
         return Ok(None);
     }
-    let mark = if row.is_numeric(col) { DecimalMark::Dot } else { mark };
+    let mark = if row.is_numeric(col) {
+        DecimalMark::Dot
+    } else {
+        mark
+    };
     parse_amount(text, Some(mark)).map(Some).map_err(|_| {
         let shown: String = text.chars().take(40).collect();
         IngestError::malformed(
             format,
             Some(row.location()),
-            format!("{shown:?} in column {:?} is not an amount", header.cell(col)),
+            format!(
+                "{shown:?} in column {:?} is not an amount",
+                header.cell(col)
+            ),
         )
     })
 }
@@ -117,7 +154,9 @@ fn description(row: &Row, cols: &Columns) -> String {
     let joined = parts.join(" ");
     let mut text = joined.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() {
-        text = text_of(row, cols.payee).or_else(|| text_of(row, cols.bank_code)).unwrap_or_default();
+        text = text_of(row, cols.payee)
+            .or_else(|| text_of(row, cols.bank_code))
+            .unwrap_or_default();
     }
     text
 }
@@ -151,7 +190,9 @@ impl Reader<'_> {
     }
 
     fn summary_row(&mut self, row: &Row) -> bool {
-        let Some((label, value)) = preamble::summary(row) else { return false };
+        let Some((label, value)) = preamble::summary(row) else {
+            return false;
+        };
         let what = match label {
             Label::Opening => {
                 if self.meta.opening.is_none() {
@@ -167,8 +208,17 @@ impl Reader<'_> {
             }
             _ => "a total, skipped",
         };
-        let first: String = row.cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()).unwrap_or_default().chars().take(40).collect();
-        self.warnings.push(format!("{}: summary row {first:?} {what}", row.location()));
+        let first: String = row
+            .cells
+            .iter()
+            .map(|c| c.trim())
+            .find(|c| !c.is_empty())
+            .unwrap_or_default()
+            .chars()
+            .take(40)
+            .collect();
+        self.warnings
+            .push(format!("{}: summary row {first:?} {what}", row.location()));
         true
     }
 
@@ -176,7 +226,11 @@ impl Reader<'_> {
         let (f, h, c) = (self.format, self.header, self.cols);
         if let Some(mut amount) = money(f, row, c.amount, self.marks.amount, h)? {
             if let Some(is_debit) = c.marker.and_then(|m| vocab::marker_sign(row.cell(m))) {
-                amount = if is_debit { amount.abs().negated() } else { amount.abs() };
+                amount = if is_debit {
+                    amount.abs().negated()
+                } else {
+                    amount.abs()
+                };
             }
             return Ok(Some(amount));
         }
@@ -190,14 +244,22 @@ impl Reader<'_> {
             (Some(d), Some(cr)) if d.is_zero() => Some(cr),
             (Some(d), Some(cr)) if cr.is_zero() => Some(d),
             (Some(d), Some(cr)) => Some(d.checked_add(cr).map_err(|_| {
-                IngestError::malformed(self.format, Some(row.location()), "debit plus credit overflows")
+                IngestError::malformed(
+                    self.format,
+                    Some(row.location()),
+                    "debit plus credit overflows",
+                )
             })?),
         })
     }
 
     fn statement_for(&mut self, row: &Row) -> Result<&mut Statement, IngestError> {
-        let account = text_of(row, self.cols.account_number).or_else(|| text_of(row, self.cols.account_name));
-        let currency = self.cols.currency.and_then(|c| Currency::parse(row.cell(c)).ok());
+        let account =
+            text_of(row, self.cols.account_number).or_else(|| text_of(row, self.cols.account_name));
+        let currency = self
+            .cols
+            .currency
+            .and_then(|c| Currency::parse(row.cell(c)).ok());
         let key = (account, currency);
         let index = match self.by_key.get(&key) {
             Some(&i) => i,
@@ -215,7 +277,10 @@ impl Reader<'_> {
                 self.statements.len() - 1
             }
         };
-        self.statements.get_mut(index).map(|(_, _, s)| s).ok_or_else(|| IngestError::malformed(self.format, None, "statement index lost"))
+        self.statements
+            .get_mut(index)
+            .map(|(_, _, s)| s)
+            .ok_or_else(|| IngestError::malformed(self.format, None, "statement index lost"))
     }
 
     fn row(&mut self, row: &Row, data_row: u32) -> Result<(), IngestError> {
@@ -230,30 +295,49 @@ impl Reader<'_> {
             if self.summary_row(row) {
                 return Ok(());
             }
-            let shown: String = row.cell(self.cols.date.unwrap_or(0)).chars().take(30).collect();
-            self.warn_row(format!("{}: no readable date ({shown:?}); row skipped", row.location()));
+            let shown: String = row
+                .cell(self.cols.date.unwrap_or(0))
+                .chars()
+                .take(30)
+                .collect();
+            self.warn_row(format!(
+                "{}: no readable date ({shown:?}); row skipped",
+                row.location()
+            ));
             return Ok(());
         };
-        let balance = money(self.format, row, self.cols.balance, self.marks.balance, self.header)?;
+        let balance = money(
+            self.format,
+            row,
+            self.cols.balance,
+            self.marks.balance,
+            self.header,
+        )?;
         let Some(amount) = self.amount(row)? else {
             let text = description(row, self.cols);
             match (vocab::label(&text), balance) {
                 (Some(Label::Opening), Some(b)) if self.meta.opening.is_none() => {
                     self.meta.opening = Some(b.to_string());
-                    self.warnings.push(format!("{}: balance row {text:?} read as the opening balance", row.location()));
+                    self.warnings.push(format!(
+                        "{}: balance row {text:?} read as the opening balance",
+                        row.location()
+                    ));
                 }
                 (Some(Label::Closing), Some(b)) if self.meta.closing.is_none() => {
                     self.meta.closing = Some(b.to_string());
-                    self.warnings.push(format!("{}: balance row {text:?} read as the closing balance", row.location()));
+                    self.warnings.push(format!(
+                        "{}: balance row {text:?} read as the closing balance",
+                        row.location()
+                    ));
                 }
                 _ if !self.cols.has_movement() => {}
                 _ => self.warn_row(format!("{}: no amount; row skipped", row.location())),
             }
-            if !self.cols.has_movement() {
-                if let Some(b) = balance {
-                    self.statement_for(row)?;
-                    self.track_balance_only(date, b);
-                }
+            if !self.cols.has_movement()
+                && let Some(b) = balance
+            {
+                self.statement_for(row)?;
+                self.track_balance_only(date, b);
             }
             return Ok(());
         };
@@ -264,11 +348,27 @@ impl Reader<'_> {
         t.bank_code = text_of(row, self.cols.bank_code);
         t.counterparty.name = text_of(row, self.cols.payee);
         t.counterparty.account = text_of(row, self.cols.counterparty_account);
-        if let Some(original) = money(self.format, row, self.cols.original_amount, self.marks.original, self.header)? {
-            let currency = self.cols.original_currency.and_then(|c| Currency::parse(row.cell(c)).ok());
+        if let Some(original) = money(
+            self.format,
+            row,
+            self.cols.original_amount,
+            self.marks.original,
+            self.header,
+        )? {
+            let currency = self
+                .cols
+                .original_currency
+                .and_then(|c| Currency::parse(row.cell(c)).ok());
             if let (false, Some(currency)) = (original.is_zero(), currency) {
-                let signed = if amount.is_negative() { original.abs().negated() } else { original.abs() };
-                t.original = Some(ForeignAmount { amount: signed, currency });
+                let signed = if amount.is_negative() {
+                    original.abs().negated()
+                } else {
+                    original.abs()
+                };
+                t.original = Some(ForeignAmount {
+                    amount: signed,
+                    currency,
+                });
             }
         }
         t.provenance.line = row.line;
@@ -283,7 +383,10 @@ impl Reader<'_> {
             let later = s.period.is_none_or(|p| date > p.end);
             if later {
                 s.closing_balance = Some(balance);
-                s.period = Some(ledgerlens_core::Period { start: date, end: date });
+                s.period = Some(ledgerlens_core::Period {
+                    start: date,
+                    end: date,
+                });
             }
         }
     }
@@ -301,7 +404,9 @@ fn derive_balances(statement: &mut Statement) {
     let mut ordered = statement.transactions.clone();
     into_chronological(&mut ordered);
     if statement.opening_balance.is_none() {
-        statement.opening_balance = ordered.first().and_then(|t| t.balance?.checked_sub(t.amount).ok());
+        statement.opening_balance = ordered
+            .first()
+            .and_then(|t| t.balance?.checked_sub(t.amount).ok());
     }
     if statement.closing_balance.is_none() {
         statement.closing_balance = ordered.last().and_then(|t| t.balance);
@@ -309,7 +414,12 @@ fn derive_balances(statement: &mut Statement) {
 }
 
 fn account_from(number: Option<&str>, meta: &Meta) -> Account {
-    let mut account = Account { holder: meta.holder.clone(), bank: meta.bank.clone(), bank_id: meta.bank_id.clone(), ..Account::default() };
+    let mut account = Account {
+        holder: meta.holder.clone(),
+        bank: meta.bank.clone(),
+        bank_id: meta.bank_id.clone(),
+        ..Account::default()
+    };
     if let Some(number) = number.or(meta.account.as_deref()) {
         match Iban::parse(number) {
             Ok(iban) => account.iban = Some(iban),
@@ -320,11 +430,27 @@ fn account_from(number: Option<&str>, meta: &Meta) -> Account {
 }
 
 /// Reads the data rows under `header` into statements.
-pub fn read(format: Format, header: &Row, cols: &Columns, meta: Meta, data: &[Row], options: &ReadOptions) -> Result<Parsed, IngestError> {
-    let first_currency = cols.currency.and_then(|c| data.iter().find_map(|r| Currency::parse(r.cell(c)).ok()));
-    let currency_hint = cols.header_currency.or(meta.currency).or(first_currency).or(options.default_currency);
+pub fn read(
+    format: Format,
+    header: &Row,
+    cols: &Columns,
+    meta: Meta,
+    data: &[Row],
+    options: &ReadOptions,
+) -> Result<Parsed, IngestError> {
+    let first_currency = cols
+        .currency
+        .and_then(|c| data.iter().find_map(|r| Currency::parse(r.cell(c)).ok()));
+    let currency_hint = cols
+        .header_currency
+        .or(meta.currency)
+        .or(first_currency)
+        .or(options.default_currency);
     let negate_debits = column_values(data, cols.debit)
-        .chain(data.iter().filter_map(|r| cols.debit.filter(|&c| r.is_numeric(c)).map(|c| r.cell(c))))
+        .chain(
+            data.iter()
+                .filter_map(|r| cols.debit.filter(|&c| r.is_numeric(c)).map(|c| r.cell(c))),
+        )
         .any(|v| parse_amount(v, None).is_ok_and(|a| !a.is_negative() && !a.is_zero()));
     let mut reader = Reader {
         format,
@@ -343,12 +469,22 @@ pub fn read(format: Format, header: &Row, cols: &Columns, meta: Meta, data: &[Ro
         reader.row(row, u32::try_from(index + 1).unwrap_or(u32::MAX))?;
     }
     if reader.skipped > MAX_ROW_WARNINGS {
-        reader.warnings.push(format!("{} rows skipped in all", reader.skipped));
+        reader
+            .warnings
+            .push(format!("{} rows skipped in all", reader.skipped));
     }
     if !cols.has_movement() {
-        reader.warnings.push("no amount column: only the balance was read".to_owned());
+        reader
+            .warnings
+            .push("no amount column: only the balance was read".to_owned());
     }
-    let Reader { statements, mut warnings, meta, marks, .. } = reader;
+    let Reader {
+        statements,
+        mut warnings,
+        meta,
+        marks,
+        ..
+    } = reader;
     let parse_meta = |text: &Option<String>, what: &str, warnings: &mut Vec<String>| {
         let text = text.as_deref()?;
         match parse_amount(text, Some(marks.balance)) {
@@ -364,9 +500,19 @@ pub fn read(format: Format, header: &Row, cols: &Columns, meta: Meta, data: &[Ro
     let mut out: Vec<Statement> = Vec::with_capacity(statements.len().max(1));
     let single = statements.len() <= 1;
     if !single && (opening.is_some() || closing.is_some()) {
-        warnings.push("opening/closing balances stated once for several accounts; not assigned".to_owned());
+        warnings.push(
+            "opening/closing balances stated once for several accounts; not assigned".to_owned(),
+        );
     }
-    let groups = if statements.is_empty() { vec![(None, None, Statement::new(Account::default(), Currency::unknown()))] } else { statements };
+    let groups = if statements.is_empty() {
+        vec![(
+            None,
+            None,
+            Statement::new(Account::default(), Currency::unknown()),
+        )]
+    } else {
+        statements
+    };
     for (number, currency, mut statement) in groups {
         let currency = currency.or(cols.header_currency).or(meta.currency);
         statement.account = account_from(number.as_deref(), &meta);
@@ -382,5 +528,8 @@ pub fn read(format: Format, header: &Row, cols: &Columns, meta: Meta, data: &[Ro
         derive_balances(&mut statement);
         out.push(statement);
     }
-    Ok(Parsed { statements: out, warnings })
+    Ok(Parsed {
+        statements: out,
+        warnings,
+    })
 }

@@ -54,7 +54,10 @@ pub enum Role {
 impl Role {
     /// Roles holding money, whose decimal mark is decided per column.
     pub fn is_money(self) -> bool {
-        matches!(self, Role::Amount | Role::Debit | Role::Credit | Role::Balance | Role::OriginalAmount)
+        matches!(
+            self,
+            Role::Amount | Role::Debit | Role::Credit | Role::Balance | Role::OriginalAmount
+        )
     }
 }
 
@@ -520,14 +523,25 @@ fn longest_prefix<T: Copy>(table: &[(&str, T)], text: &str) -> Option<T> {
     table
         .iter()
         .filter(|(p, _)| {
-            text.strip_prefix(p).is_some_and(|rest| rest.starts_with(' ') || rest.bytes().next().is_some_and(|b| b.is_ascii_digit()))
+            text.strip_prefix(p).is_some_and(|rest| {
+                rest.starts_with(' ') || rest.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            })
         })
         .max_by_key(|(p, _)| p.len())
         .map(|(_, v)| *v)
 }
 
 fn date_order_in(normalized: &str) -> Option<DateOrder> {
-    let compact: String = normalized.split(' ').filter(|t| matches!(*t, "dd" | "d" | "mm" | "m" | "yyyy" | "yy" | "jj" | "aaaa" | "tt" | "jjjj")).map(|t| t.chars().next().unwrap_or(' ')).collect();
+    let compact: String = normalized
+        .split(' ')
+        .filter(|t| {
+            matches!(
+                *t,
+                "dd" | "d" | "mm" | "m" | "yyyy" | "yy" | "jj" | "aaaa" | "tt" | "jjjj"
+            )
+        })
+        .map(|t| t.chars().next().unwrap_or(' '))
+        .collect();
     match compact.as_str() {
         "dmy" | "jma" | "tmj" => Some(DateOrder::DayFirst),
         "mdy" => Some(DateOrder::MonthFirst),
@@ -543,13 +557,31 @@ pub fn classify(header: &str) -> Option<HeaderMatch> {
         return None;
     }
     if let Some(role) = lookup(PHRASES, &normalized) {
-        return Some(HeaderMatch { role, exact: true, currency: None, date_order: None });
+        return Some(HeaderMatch {
+            role,
+            exact: true,
+            currency: None,
+            date_order: None,
+        });
     }
     let role = longest_prefix(PHRASES, &normalized)?;
     let tail = normalized.rsplit(' ').next().unwrap_or_default();
-    let currency = if role.is_money() && tail.len() == 3 { Currency::parse(tail).ok() } else { None };
-    let date_order = if matches!(role, Role::Date | Role::ValueDate) { date_order_in(&normalized) } else { None };
-    Some(HeaderMatch { role, exact: false, currency, date_order })
+    let currency = if role.is_money() && tail.len() == 3 {
+        Currency::parse(tail).ok()
+    } else {
+        None
+    };
+    let date_order = if matches!(role, Role::Date | Role::ValueDate) {
+        date_order_in(&normalized)
+    } else {
+        None
+    };
+    Some(HeaderMatch {
+        role,
+        exact: false,
+        currency,
+        date_order,
+    })
 }
 
 /// Classifies a preamble or summary label.
@@ -564,7 +596,9 @@ pub fn label(text: &str) -> Option<Label> {
 /// True for cells that say "debit" in some language or shorthand.
 pub fn marker_sign(text: &str) -> Option<bool> {
     match normalize(text).as_str() {
-        "d" | "dr" | "db" | "debit" | "debet" | "af" | "s" | "soll" | "cargo" | "debito" | "-" => Some(true),
+        "d" | "dr" | "db" | "debit" | "debet" | "af" | "s" | "soll" | "cargo" | "debito" | "-" => {
+            Some(true)
+        }
         "c" | "cr" | "credit" | "bij" | "h" | "haben" | "abono" | "credito" | "+" => Some(false),
         "" if text.trim() == "-" => Some(true),
         "" if text.trim() == "+" => Some(false),
@@ -615,9 +649,15 @@ mod tests {
     #[test]
     fn qualifiers_after_a_phrase_carry_currency_and_date_order() {
         let m = classify("Bedrag (EUR)").unwrap();
-        assert_eq!((m.role, m.currency.map(|c| c.code().to_owned())), (Role::Amount, Some("EUR".to_owned())));
+        assert_eq!(
+            (m.role, m.currency.map(|c| c.code().to_owned())),
+            (Role::Amount, Some("EUR".to_owned()))
+        );
         let m = classify("Date (MM/DD/YYYY)").unwrap();
-        assert_eq!((m.role, m.date_order), (Role::Date, Some(DateOrder::MonthFirst)));
+        assert_eq!(
+            (m.role, m.date_order),
+            (Role::Date, Some(DateOrder::MonthFirst))
+        );
         assert_eq!(role("VWZ3"), Some(Role::Memo));
         assert_eq!(role("Amount Currency"), Some(Role::OriginalAmount));
         assert_eq!(role("Order status"), None);
