@@ -187,6 +187,17 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_quote_is_a_located_error_not_a_giant_field() {
+        let mut text = String::from(
+            "Date,Description,Amount\n2024-01-01,ok,1.00\n2024-01-02,\"never closed,2.00\n",
+        );
+        text.push_str(&"x".repeat(MAX_FIELD_BYTES + 10));
+        let err = parse_text(&text).unwrap_err();
+        assert_eq!(err.code(), "malformed_file");
+        assert!(err.to_string().contains("line 3"), "{err}");
+    }
+
+    #[test]
     fn bare_carriage_returns_end_lines() {
         let parsed =
             parse_text("Date,Description,Amount\r6/12/15,x,\"1,000.00\"\r6/13/15,y,2\r").unwrap();
