@@ -163,6 +163,13 @@ fn decisive_mark(bare: &str) -> Option<DecimalMark> {
     }
 }
 
+/// The decimal mark a single value proves on its own ("1.234,56" proves a comma), or `None` when
+/// the value is ambiguous ("1,234") or has no separator. Callers use it to tell a column that
+/// decided from one that merely defaulted.
+pub fn decisive_decimal_mark(text: &str) -> Option<DecimalMark> {
+    strip_decorations(text).and_then(|(_, bare)| decisive_mark(&bare))
+}
+
 /// Decides the decimal mark of a column from all its values. Values that are decisive on their own
 /// vote; if none is, a dot is assumed (the common case for exports that print "1,234" only when
 /// the thousands separator is a comma).
@@ -284,6 +291,14 @@ mod tests {
         );
         assert_eq!(infer_decimal_mark(["1,234", "12.50"]), DecimalMark::Dot);
         assert_eq!(infer_decimal_mark(["1,234"]), DecimalMark::Dot);
+    }
+
+    #[test]
+    fn only_unambiguous_values_prove_a_decimal_mark() {
+        assert_eq!(decisive_decimal_mark("1.234,56"), Some(DecimalMark::Comma));
+        assert_eq!(decisive_decimal_mark("-$7,971.39"), Some(DecimalMark::Dot));
+        assert_eq!(decisive_decimal_mark("1,234"), None);
+        assert_eq!(decisive_decimal_mark("2500"), None);
     }
 
     #[test]

@@ -1,1 +1,0 @@
-//! Placeholder: header vocabulary and column mapping shared by CSV and Excel.
