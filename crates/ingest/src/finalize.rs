@@ -36,6 +36,7 @@ pub fn finalize(
                     i + 1
                 )),
             }
+            imply_balances(&mut s, i, warnings);
             let currency = s.currency;
             normalise_scale(&mut s, currency);
             for t in &mut s.transactions {
@@ -64,6 +65,33 @@ pub fn finalize(
             s
         })
         .collect()
+}
+
+/// A running balance implies the balance before the first row (its balance less its amount) and
+/// after the last one. Many exports print no separate opening/closing lines, and every later stage
+/// (analytics, the totals check, merging) wants them; balances the source states always win, and
+/// an implied one is named in the warnings so nobody mistakes it for a printed figure.
+fn imply_balances(s: &mut Statement, index: usize, warnings: &mut Vec<String>) {
+    if s.opening_balance.is_none()
+        && let Some(first) = s.transactions.first()
+        && let Some(balance) = first.balance
+        && let Ok(opening) = balance.checked_sub(first.amount)
+    {
+        s.opening_balance = Some(opening);
+        warnings.push(format!(
+            "statement {}: opening balance {opening} implied by the first row's running balance",
+            index + 1
+        ));
+    }
+    if s.closing_balance.is_none()
+        && let Some(closing) = s.transactions.last().and_then(|t| t.balance)
+    {
+        s.closing_balance = Some(closing);
+        warnings.push(format!(
+            "statement {}: closing balance {closing} taken from the last row's running balance",
+            index + 1
+        ));
+    }
 }
 
 fn normalise_scale(s: &mut Statement, currency: Currency) {

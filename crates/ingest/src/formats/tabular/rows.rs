@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use ledgerlens_core::order::into_chronological;
 use ledgerlens_core::{
     Account, AccountNumber, Amount, Currency, ForeignAmount, Format, Iban, Statement, Transaction,
 };
@@ -392,27 +391,6 @@ impl Reader<'_> {
     }
 }
 
-/// A running balance states the balance before the first row (its balance less its amount) and
-/// after the last one. Taking them makes the totals check meaningful for exports that print no
-/// separate opening/closing lines; balances the file states outright always win.
-fn derive_balances(statement: &mut Statement) {
-    if statement.transactions.iter().all(|t| t.balance.is_none())
-        || (statement.opening_balance.is_some() && statement.closing_balance.is_some())
-    {
-        return;
-    }
-    let mut ordered = statement.transactions.clone();
-    into_chronological(&mut ordered);
-    if statement.opening_balance.is_none() {
-        statement.opening_balance = ordered
-            .first()
-            .and_then(|t| t.balance?.checked_sub(t.amount).ok());
-    }
-    if statement.closing_balance.is_none() {
-        statement.closing_balance = ordered.last().and_then(|t| t.balance);
-    }
-}
-
 fn account_from(number: Option<&str>, meta: &Meta) -> Account {
     let mut account = Account {
         holder: meta.holder.clone(),
@@ -525,7 +503,6 @@ pub fn read(
         if !cols.has_movement() {
             statement.period = None;
         }
-        derive_balances(&mut statement);
         out.push(statement);
     }
     Ok(Parsed {
