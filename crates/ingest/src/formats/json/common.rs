@@ -11,6 +11,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use chrono::NaiveDate;
+use ledgerlens_core::order::into_chronological;
 use ledgerlens_core::{Account, AccountKind, AccountNumber, Amount, Currency, Format, Statement, Transaction};
 use rust_decimal::Decimal;
 use serde::de::{Error as _, SeqAccess, Visitor};
@@ -340,7 +341,38 @@ pub(super) fn statement(account: Account, currency: Currency, built: Built) -> S
     let mut statement = Statement::new(account, currency);
     statement.opening_balance = built.opening_balance;
     statement.transactions = built.transactions;
+    derive_balances(&mut statement);
     statement
+}
+
+/// Completes the opening and closing balances from the running balance, which states the balance
+/// before the oldest row (its balance less its amount) and after the newest. None of the
+/// aggregators has separate opening/closing fields (MyBankStatement's `BookBal` aside), and without
+/// them a statement's totals could not be checked. Balances the document states always win.
+pub(super) fn derive_balances(statement: &mut Statement) {
+    if statement.opening_balance.is_some() && statement.closing_balance.is_some() {
+        return;
+    }
+    let rows = &statement.transactions;
+    let ascending = rows.windows(2).all(|w| matches!(w, [a, b] if a.date <= b.date));
+    let descending = rows.windows(2).all(|w| matches!(w, [a, b] if a.date >= b.date));
+    let (oldest, newest) = match (ascending, descending) {
+        (true, false) => (rows.first().cloned(), rows.last().cloned()),
+        (false, true) => (rows.last().cloned(), rows.first().cloned()),
+        // One day, or no order: let the shared ordering (which also consults the balances)
+        // decide, on a copy, since finalisation orders the real rows.
+        _ => {
+            let mut ordered = rows.clone();
+            into_chronological(&mut ordered);
+            (ordered.first().cloned(), ordered.last().cloned())
+        }
+    };
+    if statement.opening_balance.is_none() {
+        statement.opening_balance = oldest.and_then(|t| t.balance?.checked_sub(t.amount).ok());
+    }
+    if statement.closing_balance.is_none() {
+        statement.closing_balance = newest.and_then(|t| t.balance);
+    }
 }
 
 /// A transaction read from a row, before the file's date order is known.

@@ -165,7 +165,10 @@ fn read_parsed_body<'a>(doc: Doc<'a>, body: Body<'a>, bank: Option<String>) -> R
         .as_deref()
         .map(|p| p.split(" to ").map(|b| b.split_whitespace().next().unwrap_or_default()).collect())
         .unwrap_or_default();
-    let (built, order) = build(drafts, &bounds, doc.date_hint(Some(DateOrder::MonthFirst)))?;
+    // The period's dates decide the order only for a statement without rows: listed after the
+    // rows they would read as one jump backwards and blur the rows' own verdict.
+    let extra: &[&str] = if drafts.is_empty() { &bounds } else { &[] };
+    let (built, order) = build(drafts, extra, doc.date_hint(Some(DateOrder::MonthFirst)))?;
     let stated = header.currency("Currency", body.currency)?;
     let currency = stated.or(doc.options.default_currency).unwrap_or_else(naira);
     let account = Account {
@@ -186,7 +189,9 @@ fn read_parsed_body<'a>(doc: Doc<'a>, body: Body<'a>, bank: Option<String>) -> R
         }
     }
     let mut statement = statement(account, currency, built);
-    statement.closing_balance = header.amount("BookBal", body.book_bal)?;
+    if let Some(book) = header.amount("BookBal", body.book_bal)? {
+        statement.closing_balance = Some(book);
+    }
     statement.available_balance = header.amount("AvailableBal", body.available_bal)?;
     if let [start, end] = bounds.as_slice() {
         match (parse_date(start, order), parse_date(end, order)) {

@@ -679,9 +679,12 @@ fn the_mono_sample_reads_kobo_as_naira_oldest_first() {
     let newest = &s.transactions[9];
     assert_eq!((newest.date, newest.amount, newest.balance), (date(2021, 8, 6), amount("10.00"), Some(amount("175184.98"))));
     assert!(doc.warnings.iter().any(|w| w.contains("newest-first")));
+    // No opening or closing field: the running balance gives them.
+    assert_eq!(s.opening_balance, Some(amount("12571.85")));
+    assert_eq!(s.closing_balance, Some(amount("175184.98")));
     // The sample's newest row does not follow from the one before it.
-    assert_eq!(s.reconciliation.rows_checked, 9);
-    assert_eq!(s.reconciliation.rows_consistent, 8);
+    assert_eq!(s.reconciliation.rows_checked, 10);
+    assert_eq!(s.reconciliation.rows_consistent, 9);
 }
 
 #[test]
