@@ -60,14 +60,20 @@ fn minor_units(amount: Amount, exponent: u32) -> String {
         return minor.to_string();
     }
     let text = amount.to_string();
-    let (sign, digits) = text.strip_prefix('-').map_or(("", text.as_str()), |d| ("-", d));
+    let (sign, digits) = text
+        .strip_prefix('-')
+        .map_or(("", text.as_str()), |d| ("-", d));
     let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let shift = usize::try_from(exponent).unwrap_or(0).min(frac.len());
     let (moved, rest) = frac.split_at(shift);
     let whole = format!("{int}{moved}");
     let whole = whole.trim_start_matches('0');
     let whole = if whole.is_empty() { "0" } else { whole };
-    if rest.is_empty() { format!("{sign}{whole}") } else { format!("{sign}{whole}.{rest}") }
+    if rest.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{rest}")
+    }
 }
 
 fn iso(date: NaiveDate) -> String {
@@ -83,7 +89,11 @@ fn us_date(date: NaiveDate) -> String {
 }
 
 fn kind(t: &Transaction) -> &'static str {
-    if t.amount.is_negative() { "debit" } else { "credit" }
+    if t.amount.is_negative() {
+        "debit"
+    } else {
+        "credit"
+    }
 }
 
 fn account_number(statement: &Statement) -> Option<&str> {
@@ -103,7 +113,10 @@ fn account_type(kind: AccountKind) -> &'static str {
 
 /// First and last day: the stated period, else the span of the rows.
 fn period(statement: &Statement) -> Option<(NaiveDate, NaiveDate)> {
-    statement.period.or_else(|| statement.transaction_span()).map(|p| (p.start, p.end))
+    statement
+        .period
+        .or_else(|| statement.transaction_span())
+        .map(|p| (p.start, p.end))
 }
 
 fn statement_name(statement: &Statement) -> String {
@@ -116,7 +129,11 @@ fn statement_name(statement: &Statement) -> String {
 /// Periculum: `{"statementName", ..., "transactions": [{date, description, balance, amount, type}]}`.
 fn periculum(statement: &Statement) -> String {
     let mut rows = Vec::with_capacity(statement.transactions.len() + 1);
-    let row = |date: NaiveDate, description: &str, balance: Option<Amount>, amount: Amount, kind: &str| {
+    let row = |date: NaiveDate,
+               description: &str,
+               balance: Option<Amount>,
+               amount: Amount,
+               kind: &str| {
         format!(
             "    {{\n      \"date\": {},\n      \"description\": {},\n      \"balance\": {},\n      \"amount\": {},\n      \"type\": {}\n    }}",
             quoted(&iso(date)),
@@ -127,10 +144,20 @@ fn periculum(statement: &Statement) -> String {
         )
     };
     if let (Some(opening), Some((start, _))) = (statement.opening_balance, period(statement)) {
-        rows.push(row(start, "Opening Balance", Some(opening), Amount::ZERO.with_min_scale(statement.currency.minor_units()), "Credit"));
+        rows.push(row(
+            start,
+            "Opening Balance",
+            Some(opening),
+            Amount::ZERO.with_min_scale(statement.currency.minor_units()),
+            "Credit",
+        ));
     }
     for t in &statement.transactions {
-        let kind = if t.amount.is_negative() { "Debit" } else { "Credit" };
+        let kind = if t.amount.is_negative() {
+            "Debit"
+        } else {
+            "Credit"
+        };
         rows.push(row(t.date, &t.description, t.balance, t.amount, kind));
     }
     let account = &statement.account;
@@ -251,7 +278,12 @@ fn dojah(statement: &Statement) -> String {
 fn mybankstatement(statement: &Statement) -> String {
     let zero = Amount::ZERO.with_min_scale(statement.currency.minor_units());
     let mut rows = Vec::with_capacity(statement.transactions.len() + 1);
-    let row = |date: NaiveDate, value_date: NaiveDate, narration: &str, credit: Amount, debit: Amount, balance: Option<Amount>| {
+    let row = |date: NaiveDate,
+               value_date: NaiveDate,
+               narration: &str,
+               credit: Amount,
+               debit: Amount,
+               balance: Option<Amount>| {
         format!(
             "                    {{\n                        \"PTransactionDate\": {},\n                        \"PValueDate\": {},\n                        \"PNarration\": {},\n                        \"PCredit\": {},\n                        \"PDebit\": {},\n                        \"PBalance\": {}\n                    }}",
             quoted(&us_date(date)),
@@ -264,23 +296,51 @@ fn mybankstatement(statement: &Statement) -> String {
     };
     let span = period(statement);
     if let (Some(opening), Some((start, _))) = (statement.opening_balance, span) {
-        rows.push(row(start, start, "OPB Opening Balance", zero, zero, Some(opening)));
+        rows.push(row(
+            start,
+            start,
+            "OPB Opening Balance",
+            zero,
+            zero,
+            Some(opening),
+        ));
     }
     let (mut credits, mut debits) = (Vec::new(), Vec::new());
     for t in &statement.transactions {
-        let (credit, debit) = if t.amount.is_negative() { (zero, t.amount.abs()) } else { (t.amount, zero) };
+        let (credit, debit) = if t.amount.is_negative() {
+            (zero, t.amount.abs())
+        } else {
+            (t.amount, zero)
+        };
         if t.amount.is_negative() {
             debits.push(debit);
         } else if !t.amount.is_zero() {
             credits.push(credit);
         }
-        rows.push(row(t.date, t.value_date.unwrap_or(t.date), &t.description, credit, debit, t.balance));
+        rows.push(row(
+            t.date,
+            t.value_date.unwrap_or(t.date),
+            &t.description,
+            credit,
+            debit,
+            t.balance,
+        ));
     }
-    let total = |items: Vec<Amount>| Amount::checked_sum(items).map(|a| a.to_string()).unwrap_or_default();
+    let total = |items: Vec<Amount>| {
+        Amount::checked_sum(items)
+            .map(|a| a.to_string())
+            .unwrap_or_default()
+    };
     let balance_text = |b: Option<Amount>| b.map(|b| b.to_string()).unwrap_or_default();
     let account = &statement.account;
     let period_text = span
-        .map(|(start, end)| format!("{} 12:00:00 AM to {} 12:00:00 AM", us_date(start), us_date(end)))
+        .map(|(start, end)| {
+            format!(
+                "{} 12:00:00 AM to {} 12:00:00 AM",
+                us_date(start),
+                us_date(end)
+            )
+        })
         .unwrap_or_default();
     let holder = account.holder.as_deref().unwrap_or("");
     format!(
@@ -289,7 +349,9 @@ fn mybankstatement(statement: &Statement) -> String {
         quoted(holder),
         quoted(account_number(statement).unwrap_or("")),
         quoted(account_type(account.kind)),
-        quoted(&balance_text(statement.available_balance.or(statement.closing_balance))),
+        quoted(&balance_text(
+            statement.available_balance.or(statement.closing_balance)
+        )),
         quoted(&balance_text(statement.closing_balance)),
         quoted(&total(credits)),
         quoted(&total(debits)),

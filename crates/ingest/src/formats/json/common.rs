@@ -12,14 +12,16 @@ use std::marker::PhantomData;
 
 use chrono::NaiveDate;
 use ledgerlens_core::order::into_chronological;
-use ledgerlens_core::{Account, AccountKind, AccountNumber, Amount, Currency, Format, Statement, Transaction};
+use ledgerlens_core::{
+    Account, AccountKind, AccountNumber, Amount, Currency, Format, Statement, Transaction,
+};
 use rust_decimal::Decimal;
 use serde::de::{Error as _, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::dates::{infer_date_order, parse_date, DateOrder};
-use crate::number::{parse_amount, DecimalMark};
+use crate::dates::{DateOrder, infer_date_order, parse_date};
+use crate::number::{DecimalMark, parse_amount};
 use crate::{IngestError, ReadOptions};
 
 /// Most transactions one document may hold. A decade of a very busy account is well under a
@@ -50,7 +52,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Rows<'a> {
                 let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
                 while let Some(raw) = seq.next_element::<&'a RawValue>()? {
                     if rows.len() >= MAX_TRANSACTIONS {
-                        return Err(A::Error::custom(format!("more than {MAX_TRANSACTIONS} transactions in one document")));
+                        return Err(A::Error::custom(format!(
+                            "more than {MAX_TRANSACTIONS} transactions in one document"
+                        )));
                     }
                     rows.push(raw);
                 }
@@ -81,7 +85,9 @@ impl<'a> Doc<'a> {
     /// Parses a part of the document captured earlier, with locations relative to the whole text.
     pub fn sub<T: Deserialize<'a>>(&self, raw: &'a RawValue) -> Result<T, IngestError> {
         serde_json::from_str(raw.get()).map_err(|e| {
-            let start = self.offset_of(raw.get()).map_or(1, |o| line_at(self.text, o));
+            let start = self
+                .offset_of(raw.get())
+                .map_or(1, |o| line_at(self.text, o));
             self.json_error(&e, start, None)
         })
     }
@@ -95,18 +101,32 @@ impl<'a> Doc<'a> {
 
     /// A serde_json error, with its line made absolute (`first_line` is the line the parsed
     /// slice starts on) and prefixed with the transaction it is in.
-    fn json_error(&self, err: &serde_json::Error, first_line: u32, row: Option<u32>) -> IngestError {
+    fn json_error(
+        &self,
+        err: &serde_json::Error,
+        first_line: u32,
+        row: Option<u32>,
+    ) -> IngestError {
         let message = err.to_string();
-        let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m).to_owned();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m)
+            .to_owned();
         let detail = match err.classify() {
-            serde_json::error::Category::Eof => format!("the document ends early ({message}); braces or brackets are unbalanced or the file is truncated"),
+            serde_json::error::Category::Eof => format!(
+                "the document ends early ({message}); braces or brackets are unbalanced or the file is truncated"
+            ),
             serde_json::error::Category::Syntax => format!("invalid JSON: {message}"),
             _ => message,
         };
-        let line = u32::try_from(err.line()).unwrap_or(u32::MAX).saturating_add(first_line.saturating_sub(1));
+        let line = u32::try_from(err.line())
+            .unwrap_or(u32::MAX)
+            .saturating_add(first_line.saturating_sub(1));
         let mut location = match row {
             Some(r) => format!("transaction {r}, line {line}"),
-            None if first_line == 1 && err.column() > 0 => format!("line {line}, column {}", err.column()),
+            None if first_line == 1 && err.column() > 0 => {
+                format!("line {line}, column {}", err.column())
+            }
             None => format!("line {line}"),
         };
         if let Some(outer) = self.embedded_in {
@@ -117,17 +137,29 @@ impl<'a> Doc<'a> {
 
     /// A tracker of line numbers for rows visited in document order.
     pub fn lines(&self) -> Lines<'a> {
-        Lines { doc: *self, offset: 0, line: 1 }
+        Lines {
+            doc: *self,
+            offset: 0,
+            line: 1,
+        }
     }
 
     /// Where statement-level errors are reported.
     pub fn header(&self) -> At {
-        At { format: self.format, row: None, line: None }
+        At {
+            format: self.format,
+            row: None,
+            line: None,
+        }
     }
 
     /// A statement-level error.
     pub fn error(&self, detail: impl Into<String>) -> IngestError {
-        IngestError::malformed(self.format, self.embedded_in.map(|e| format!("the embedded {e}")), detail)
+        IngestError::malformed(
+            self.format,
+            self.embedded_in.map(|e| format!("the embedded {e}")),
+            detail,
+        )
     }
 
     /// The caller's hint, else the provider's habit.
@@ -138,8 +170,13 @@ impl<'a> Doc<'a> {
 
 /// 1-based line of a byte offset.
 fn line_at(text: &str, offset: usize) -> u32 {
-    let newlines = text.as_bytes().get(..offset).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
-    u32::try_from(newlines).unwrap_or(u32::MAX).saturating_add(1)
+    let newlines = text
+        .as_bytes()
+        .get(..offset)
+        .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+    u32::try_from(newlines)
+        .unwrap_or(u32::MAX)
+        .saturating_add(1)
 }
 
 /// Counts lines incrementally as rows are visited in order, so locating every row stays linear.
@@ -160,14 +197,25 @@ impl<'a> Lines<'a> {
                     self.offset = 0;
                     self.line = 1;
                 }
-                let skipped = self.doc.text.as_bytes().get(self.offset..offset).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
-                self.line = self.line.saturating_add(u32::try_from(skipped).unwrap_or(u32::MAX));
+                let skipped = self
+                    .doc
+                    .text
+                    .as_bytes()
+                    .get(self.offset..offset)
+                    .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+                self.line = self
+                    .line
+                    .saturating_add(u32::try_from(skipped).unwrap_or(u32::MAX));
                 self.offset = offset;
                 Some(self.line)
             }
             _ => None,
         };
-        At { format: self.doc.format, row, line }
+        At {
+            format: self.doc.format,
+            row,
+            line,
+        }
     }
 
     /// Parses one row where it stands.
@@ -196,13 +244,17 @@ pub(super) enum Scalar<'a> {
 
 /// Reads a raw value as a scalar.
 pub(super) fn scalar(raw: Option<&RawValue>) -> Result<Scalar<'_>, String> {
-    let Some(raw) = raw else { return Ok(Scalar::Absent) };
+    let Some(raw) = raw else {
+        return Ok(Scalar::Absent);
+    };
     let text = raw.get().trim();
     Ok(match text.as_bytes().first() {
         None | Some(b'n') => Scalar::Absent,
         Some(b'"') => match serde_json::from_str::<&str>(text) {
             Ok(s) => Scalar::Text(Cow::Borrowed(s)),
-            Err(_) => Scalar::Text(Cow::Owned(serde_json::from_str::<String>(text).map_err(|e| e.to_string())?)),
+            Err(_) => Scalar::Text(Cow::Owned(
+                serde_json::from_str::<String>(text).map_err(|e| e.to_string())?,
+            )),
         },
         Some(b't' | b'f') => Scalar::Bool,
         Some(b'{' | b'[') => Scalar::Composite,
@@ -213,7 +265,8 @@ pub(super) fn scalar(raw: Option<&RawValue>) -> Result<Scalar<'_>, String> {
 /// A JSON number literal as an exact amount (exponents allowed, as JSON allows them).
 pub(super) fn exact_number(text: &str) -> Result<Amount, String> {
     if text.contains(['e', 'E']) {
-        let value = Decimal::from_scientific(text).map_err(|_| format!("number {text:?} is out of range"))?;
+        let value = Decimal::from_scientific(text)
+            .map_err(|_| format!("number {text:?} is out of range"))?;
         return Amount::from_decimal(value.normalize()).map_err(|e| e.to_string());
     }
     Amount::parse(text).map_err(|e| e.to_string())
@@ -240,15 +293,23 @@ impl At {
 
     /// A text field, trimmed; empty text counts as absent. Numbers are accepted as their digits
     /// (account numbers are sometimes sent as numbers).
-    pub fn text<'r>(&self, name: &str, raw: Option<&'r RawValue>) -> Result<Option<Cow<'r, str>>, IngestError> {
+    pub fn text<'r>(
+        &self,
+        name: &str,
+        raw: Option<&'r RawValue>,
+    ) -> Result<Option<Cow<'r, str>>, IngestError> {
         let value = match scalar(raw).map_err(|e| self.error(format!("{name}: {e}")))? {
             Scalar::Absent | Scalar::Bool => None,
             Scalar::Text(t) => Some(t),
             Scalar::Number(n) => Some(Cow::Borrowed(n)),
-            Scalar::Composite => return Err(self.error(format!("{name} should be text, not an object or array"))),
+            Scalar::Composite => {
+                return Err(self.error(format!("{name} should be text, not an object or array")));
+            }
         };
         match value {
-            Some(t) if t.len() > MAX_TEXT_BYTES => Err(self.error(format!("{name} is longer than {MAX_TEXT_BYTES} bytes"))),
+            Some(t) if t.len() > MAX_TEXT_BYTES => {
+                Err(self.error(format!("{name} is longer than {MAX_TEXT_BYTES} bytes")))
+            }
             Some(t) if t.trim().is_empty() => Ok(None),
             Some(Cow::Borrowed(t)) => Ok(Some(Cow::Borrowed(t.trim()))),
             Some(Cow::Owned(t)) => Ok(Some(Cow::Owned(t.trim().to_owned()))),
@@ -257,12 +318,22 @@ impl At {
     }
 
     /// A text field with its whitespace collapsed to single spaces.
-    pub fn collapsed(&self, name: &str, raw: Option<&RawValue>) -> Result<Option<String>, IngestError> {
-        Ok(self.text(name, raw)?.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")))
+    pub fn collapsed(
+        &self,
+        name: &str,
+        raw: Option<&RawValue>,
+    ) -> Result<Option<String>, IngestError> {
+        Ok(self
+            .text(name, raw)?
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")))
     }
 
     /// An amount in major units, from a number or a dot-decimal string.
-    pub fn amount(&self, name: &str, raw: Option<&RawValue>) -> Result<Option<Amount>, IngestError> {
+    pub fn amount(
+        &self,
+        name: &str,
+        raw: Option<&RawValue>,
+    ) -> Result<Option<Amount>, IngestError> {
         let bad = |detail: String| self.error(format!("{name}: {detail}"));
         match scalar(raw).map_err(bad)? {
             Scalar::Absent => Ok(None),
@@ -271,19 +342,35 @@ impl At {
             Scalar::Text(t) => Amount::parse(t.trim())
                 .or_else(|_| parse_amount(&t, Some(DecimalMark::Dot)))
                 .map(Some)
-                .map_err(|_| bad(format!("{:?} is not an amount", t.chars().take(40).collect::<String>()))),
+                .map_err(|_| {
+                    bad(format!(
+                        "{:?} is not an amount",
+                        t.chars().take(40).collect::<String>()
+                    ))
+                }),
             Scalar::Bool | Scalar::Composite => Err(bad("expected a number".to_owned())),
         }
     }
 
     /// An amount in minor units of a currency with `exponent` decimals (Mono's kobo): the value
     /// is divided by 10^exponent exactly, by moving the decimal point.
-    pub fn minor_amount(&self, name: &str, raw: Option<&RawValue>, exponent: u32) -> Result<Option<Amount>, IngestError> {
-        let Some(value) = self.amount(name, raw)? else { return Ok(None) };
+    pub fn minor_amount(
+        &self,
+        name: &str,
+        raw: Option<&RawValue>,
+        exponent: u32,
+    ) -> Result<Option<Amount>, IngestError> {
+        let Some(value) = self.amount(name, raw)? else {
+            return Ok(None);
+        };
         let mut decimal = value.as_decimal();
         let scale = decimal.scale() + exponent;
-        decimal.set_scale(scale).map_err(|_| self.error(format!("{name}: {value} minor units cannot be scaled")))?;
-        Amount::from_decimal(decimal).map(Some).map_err(|_| self.error(format!("{name}: {value} has too many decimals")))
+        decimal
+            .set_scale(scale)
+            .map_err(|_| self.error(format!("{name}: {value} minor units cannot be scaled")))?;
+        Amount::from_decimal(decimal)
+            .map(Some)
+            .map_err(|_| self.error(format!("{name}: {value} has too many decimals")))
     }
 
     /// Applies a debit/credit type to an unsigned amount. Without a type the amount keeps its own
@@ -293,16 +380,39 @@ impl At {
         match kind.trim().to_ascii_lowercase().as_str() {
             "debit" | "dr" | "d" | "withdrawal" => Ok(amount.abs().negated()),
             "credit" | "cr" | "c" | "deposit" => Ok(amount.abs()),
-            other => Err(self.error(format!("transaction type {:?} is neither debit nor credit", other.chars().take(40).collect::<String>()))),
+            other => Err(self.error(format!(
+                "transaction type {:?} is neither debit nor credit",
+                other.chars().take(40).collect::<String>()
+            ))),
         }
     }
 
     /// A currency code field.
-    pub fn currency(&self, name: &str, raw: Option<&RawValue>) -> Result<Option<Currency>, IngestError> {
+    pub fn currency(
+        &self,
+        name: &str,
+        raw: Option<&RawValue>,
+    ) -> Result<Option<Currency>, IngestError> {
+        self.currency_like(name, raw, None)
+    }
+
+    /// A currency code field that is usually `known` (every row repeats it): that case is
+    /// answered without looking the code up again.
+    pub fn currency_like(
+        &self,
+        name: &str,
+        raw: Option<&RawValue>,
+        known: Option<Currency>,
+    ) -> Result<Option<Currency>, IngestError> {
         match self.text(name, raw)? {
             None => Ok(None),
-            Some(code) if code == "₦" || code.eq_ignore_ascii_case("naira") => Ok(Currency::parse("NGN").ok()),
-            Some(code) => Currency::parse(&code).map(Some).map_err(|e| self.error(format!("{name}: {e}"))),
+            Some(code) if known.is_some_and(|k| k.code() == code) => Ok(known),
+            Some(code) if code == "₦" || code.eq_ignore_ascii_case("naira") => {
+                Ok(Currency::parse("NGN").ok())
+            }
+            Some(code) => Currency::parse(&code)
+                .map(Some)
+                .map_err(|e| self.error(format!("{name}: {e}"))),
         }
     }
 }
@@ -314,7 +424,9 @@ pub(super) fn naira() -> Currency {
 
 /// The account type a provider prints, as far as it maps onto ours.
 pub(super) fn account_kind(text: Option<&str>) -> AccountKind {
-    let Some(text) = text else { return AccountKind::Unknown };
+    let Some(text) = text else {
+        return AccountKind::Unknown;
+    };
     let lower = text.to_ascii_lowercase();
     if lower.contains("saving") {
         AccountKind::Savings
@@ -354,8 +466,12 @@ pub(super) fn derive_balances(statement: &mut Statement) {
         return;
     }
     let rows = &statement.transactions;
-    let ascending = rows.windows(2).all(|w| matches!(w, [a, b] if a.date <= b.date));
-    let descending = rows.windows(2).all(|w| matches!(w, [a, b] if a.date >= b.date));
+    let ascending = rows
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if a.date <= b.date));
+    let descending = rows
+        .windows(2)
+        .all(|w| matches!(w, [a, b] if a.date >= b.date));
     let (oldest, newest) = match (ascending, descending) {
         (true, false) => (rows.first().cloned(), rows.last().cloned()),
         (false, true) => (rows.last().cloned(), rows.first().cloned()),
@@ -399,12 +515,21 @@ pub(super) struct Built {
 /// True for the zero-amount "OPB Opening Balance" rows that Nigerian bank exports (and so the
 /// Periculum and MyBankStatement samples) put first.
 fn is_opening_row(draft: &Draft<'_>) -> bool {
-    draft.amount.is_zero() && draft.balance.is_some() && draft.description.to_ascii_lowercase().contains("opening balance")
+    draft.amount.is_zero()
+        && draft.balance.is_some()
+        && draft
+            .description
+            .to_ascii_lowercase()
+            .contains("opening balance")
 }
 
 /// Decides the date order from every date of the file (`extra` holds header dates such as a
 /// statement period), then builds the transactions.
-pub(super) fn build(drafts: Vec<Draft<'_>>, extra: &[&str], hint: Option<DateOrder>) -> Result<(Built, DateOrder), IngestError> {
+pub(super) fn build(
+    drafts: Vec<Draft<'_>>,
+    extra: &[&str],
+    hint: Option<DateOrder>,
+) -> Result<(Built, DateOrder), IngestError> {
     let order = infer_date_order(
         drafts
             .iter()
@@ -413,14 +538,20 @@ pub(super) fn build(drafts: Vec<Draft<'_>>, extra: &[&str], hint: Option<DateOrd
             .chain(extra.iter().copied()),
         hint,
     );
-    let mut built = Built { transactions: Vec::with_capacity(drafts.len()), opening_balance: None };
+    let mut built = Built {
+        transactions: Vec::with_capacity(drafts.len()),
+        opening_balance: None,
+    };
     for draft in drafts {
         if built.transactions.is_empty() && is_opening_row(&draft) {
             built.opening_balance = draft.balance;
             continue;
         }
         let at = draft.at;
-        let date_text = draft.date.as_deref().ok_or_else(|| at.error("the transaction has no date"))?;
+        let date_text = draft
+            .date
+            .as_deref()
+            .ok_or_else(|| at.error("the transaction has no date"))?;
         let date = read_date(&at, date_text, order)?;
         let value_date = match draft.value_date.as_deref() {
             Some(text) => Some(read_date(&at, text, order)?).filter(|v| *v != date),
@@ -439,7 +570,12 @@ pub(super) fn build(drafts: Vec<Draft<'_>>, extra: &[&str], hint: Option<DateOrd
 }
 
 fn read_date(at: &At, text: &str, order: DateOrder) -> Result<NaiveDate, IngestError> {
-    parse_date(text, order).ok_or_else(|| at.error(format!("unreadable date {:?}", text.chars().take(40).collect::<String>())))
+    parse_date(text, order).ok_or_else(|| {
+        at.error(format!(
+            "unreadable date {:?}",
+            text.chars().take(40).collect::<String>()
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -447,7 +583,11 @@ mod tests {
     use super::*;
 
     fn at() -> At {
-        At { format: Format::MonoJson, row: Some(3), line: Some(12) }
+        At {
+            format: Format::MonoJson,
+            row: Some(3),
+            line: Some(12),
+        }
     }
 
     fn raw(text: &str) -> Box<RawValue> {
@@ -456,16 +596,34 @@ mod tests {
 
     #[test]
     fn numbers_keep_the_digits_the_vendor_wrote() {
-        let a = at().amount("amount", Some(&raw("16162.02"))).unwrap().unwrap();
+        let a = at()
+            .amount("amount", Some(&raw("16162.02")))
+            .unwrap()
+            .unwrap();
         assert_eq!(a.to_string(), "16162.02");
-        assert_eq!(at().amount("amount", Some(&raw("0.1"))).unwrap().unwrap().to_string(), "0.1");
-        assert_eq!(at().amount("amount", Some(&raw("1.5e3"))).unwrap().unwrap(), Amount::parse("1500").unwrap());
+        assert_eq!(
+            at().amount("amount", Some(&raw("0.1")))
+                .unwrap()
+                .unwrap()
+                .to_string(),
+            "0.1"
+        );
+        assert_eq!(
+            at().amount("amount", Some(&raw("1.5e3"))).unwrap().unwrap(),
+            Amount::parse("1500").unwrap()
+        );
     }
 
     #[test]
     fn string_amounts_and_nulls_are_understood() {
-        assert_eq!(at().amount("a", Some(&raw("\"2016.4\""))).unwrap(), Some(Amount::parse("2016.4").unwrap()));
-        assert_eq!(at().amount("a", Some(&raw("\"2,000.500\""))).unwrap(), Some(Amount::parse("2000.5").unwrap()));
+        assert_eq!(
+            at().amount("a", Some(&raw("\"2016.4\""))).unwrap(),
+            Some(Amount::parse("2016.4").unwrap())
+        );
+        assert_eq!(
+            at().amount("a", Some(&raw("\"2,000.500\""))).unwrap(),
+            Some(Amount::parse("2000.5").unwrap())
+        );
         assert_eq!(at().amount("a", Some(&raw("null"))).unwrap(), None);
         assert_eq!(at().amount("a", Some(&raw("\"\""))).unwrap(), None);
         assert_eq!(at().amount("a", None).unwrap(), None);
@@ -475,11 +633,20 @@ mod tests {
 
     #[test]
     fn minor_units_move_the_decimal_point_exactly() {
-        let ngn = at().minor_amount("amount", Some(&raw("147085")), 2).unwrap().unwrap();
+        let ngn = at()
+            .minor_amount("amount", Some(&raw("147085")), 2)
+            .unwrap()
+            .unwrap();
         assert_eq!(ngn.to_string(), "1470.85");
-        let kwd = at().minor_amount("amount", Some(&raw("1234")), 3).unwrap().unwrap();
+        let kwd = at()
+            .minor_amount("amount", Some(&raw("1234")), 3)
+            .unwrap()
+            .unwrap();
         assert_eq!(kwd.to_string(), "1.234");
-        let xof = at().minor_amount("amount", Some(&raw("\"500\"")), 0).unwrap().unwrap();
+        let xof = at()
+            .minor_amount("amount", Some(&raw("\"500\"")), 0)
+            .unwrap()
+            .unwrap();
         assert_eq!(xof.to_string(), "500");
     }
 
@@ -496,9 +663,22 @@ mod tests {
 
     #[test]
     fn text_is_unescaped_trimmed_and_capped() {
-        assert_eq!(at().text("n", Some(&raw(r#"" a\"b ""#))).unwrap().as_deref(), Some("a\"b"));
-        assert_eq!(at().text("n", Some(&raw("725460028"))).unwrap().as_deref(), Some("725460028"));
-        assert_eq!(at().collapsed("n", Some(&raw(r#""OSO  \t AYOMIDE""#))).unwrap().as_deref(), Some("OSO AYOMIDE"));
+        assert_eq!(
+            at().text("n", Some(&raw(r#"" a\"b ""#)))
+                .unwrap()
+                .as_deref(),
+            Some("a\"b")
+        );
+        assert_eq!(
+            at().text("n", Some(&raw("725460028"))).unwrap().as_deref(),
+            Some("725460028")
+        );
+        assert_eq!(
+            at().collapsed("n", Some(&raw(r#""OSO  \t AYOMIDE""#)))
+                .unwrap()
+                .as_deref(),
+            Some("OSO AYOMIDE")
+        );
         let long = format!("\"{}\"", "x".repeat(MAX_TEXT_BYTES + 1));
         assert!(at().text("n", Some(&raw(&long))).is_err());
     }
@@ -507,8 +687,14 @@ mod tests {
     fn rows_beyond_the_limit_are_refused_with_a_clear_error() {
         let text = format!("[{}{{}}]", "{},".repeat(MAX_TRANSACTIONS));
         let err = serde_json::from_str::<Rows<'_>>(&text).unwrap_err();
-        assert!(err.to_string().contains("more than 1000 transactions"), "{err}");
+        assert!(
+            err.to_string().contains("more than 1000 transactions"),
+            "{err}"
+        );
         let text = format!("[{}{{}}]", "{},".repeat(MAX_TRANSACTIONS - 1));
-        assert_eq!(serde_json::from_str::<Rows<'_>>(&text).unwrap().0.len(), MAX_TRANSACTIONS);
+        assert_eq!(
+            serde_json::from_str::<Rows<'_>>(&text).unwrap().0.len(),
+            MAX_TRANSACTIONS
+        );
     }
 }

@@ -14,7 +14,7 @@ use ledgerlens_core::Account;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{build, naira, statement, Doc, Draft, Rows};
+use super::common::{Doc, Draft, Rows, build, naira, statement};
 use crate::{IngestError, Parsed};
 
 #[derive(Deserialize)]
@@ -74,14 +74,19 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
     let (rows, mut stated) = match root.entity {
         Some(entity) if entity.get().trim_start().starts_with('{') => {
             let entity: Entity<'_> = doc.sub(entity)?;
-            (entity.transactions, header.currency("entity.currency", entity.currency)?)
+            (
+                entity.transactions,
+                header.currency("entity.currency", entity.currency)?,
+            )
         }
         _ => (root.transactions, None),
     };
     if stated.is_none() {
         stated = header.currency("currency", root.currency)?;
     }
-    let Some(rows) = rows else { return Ok(Parsed::default()) };
+    let Some(rows) = rows else {
+        return Ok(Parsed::default());
+    };
     let mut lines = doc.lines();
     let mut drafts = Vec::with_capacity(rows.0.len());
     let mut account = Account::default();
@@ -107,7 +112,9 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
         };
         let description = match at.collapsed("narration", row.narration)? {
             Some(d) => d,
-            None => at.collapsed("transaction_description", row.transaction_description)?.unwrap_or_default(),
+            None => at
+                .collapsed("transaction_description", row.transaction_description)?
+                .unwrap_or_default(),
         };
         if stated.is_none() {
             stated = at.currency("currency", row.currency)?;
@@ -127,7 +134,12 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
         });
     }
     let (built, _) = build(drafts, &[], doc.date_hint(None))?;
-    let currency = stated.or(doc.options.default_currency).unwrap_or_else(naira);
+    let currency = stated
+        .or(doc.options.default_currency)
+        .unwrap_or_else(naira);
     account.currency = stated;
-    Ok(Parsed { statements: vec![statement(account, currency, built)], warnings: Vec::new() })
+    Ok(Parsed {
+        statements: vec![statement(account, currency, built)],
+        warnings: Vec::new(),
+    })
 }

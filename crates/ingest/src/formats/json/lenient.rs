@@ -34,7 +34,9 @@ impl Repairs {
             parts.push(format!("{count} trailing comma(s), first at line {line}"));
         }
         if let Some((count, line)) = self.nbsp {
-            parts.push(format!("{count} non-breaking space(s) between tokens, first at line {line}"));
+            parts.push(format!(
+                "{count} non-breaking space(s) between tokens, first at line {line}"
+            ));
         }
         (!parts.is_empty()).then(|| {
             format!("ignored {}: strict JSON forbids them, but the vendor's published samples contain them", parts.join(" and "))
@@ -74,7 +76,9 @@ pub(super) fn strip_trailing_commas(text: &str) -> (Cow<'_, str>, Repairs) {
         } else if b == b'"' {
             in_string = true;
         } else if b == b',' && !matches!(previous, b'[' | b'{' | b',' | 0) {
-            let next = bytes.get(i + 1..).and_then(|rest| rest.iter().find(|c| !c.is_ascii_whitespace()));
+            let next = bytes
+                .get(i + 1..)
+                .and_then(|rest| rest.iter().find(|c| !c.is_ascii_whitespace()));
             if matches!(next, Some(b']' | b'}')) {
                 if let Some(c) = blanked.get_or_insert_with(|| bytes.to_vec()).get_mut(i) {
                     *c = b' ';
@@ -83,7 +87,10 @@ pub(super) fn strip_trailing_commas(text: &str) -> (Cow<'_, str>, Repairs) {
             }
             previous = b',';
         } else if b == 0xC2 && bytes.get(i + 1) == Some(&0xA0) {
-            if let Some(pair) = blanked.get_or_insert_with(|| bytes.to_vec()).get_mut(i..i + 2) {
+            if let Some(pair) = blanked
+                .get_or_insert_with(|| bytes.to_vec())
+                .get_mut(i..i + 2)
+            {
                 pair.fill(b' ');
             }
             note(&mut repairs.nbsp, line);
@@ -110,7 +117,12 @@ mod tests {
         let (fixed, found) = strip_trailing_commas("{\"a\": [1, 2,\n ],\n \"b\": {\"c\": 1,}, }");
         assert_eq!(fixed, "{\"a\": [1, 2 \n ],\n \"b\": {\"c\": 1 }  }");
         assert_eq!(found.trailing_commas, Some((3, 1)));
-        assert!(found.warning().unwrap().contains("3 trailing comma(s), first at line 1"));
+        assert!(
+            found
+                .warning()
+                .unwrap()
+                .contains("3 trailing comma(s), first at line 1")
+        );
         assert!(serde_json::from_str::<serde_json::Value>(&fixed).is_ok());
     }
 
@@ -126,7 +138,10 @@ mod tests {
     fn other_defects_are_not_repaired() {
         for broken in ["[,]", "[1,,]", "{\"a\": 1", "[1 2]"] {
             let (fixed, _) = strip_trailing_commas(broken);
-            assert!(serde_json::from_str::<serde_json::Value>(&fixed).is_err(), "{broken}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&fixed).is_err(),
+                "{broken}"
+            );
         }
     }
 

@@ -29,7 +29,7 @@ use std::collections::HashMap;
 
 use ledgerlens_core::Format;
 
-use crate::{Input, IngestError, Parsed};
+use crate::{IngestError, Input, Parsed};
 
 use common::Doc;
 
@@ -72,10 +72,9 @@ fn keys(text: &str) -> HashMap<&str, u32> {
                 while bytes.get(j).is_some_and(u8::is_ascii_whitespace) {
                     j += 1;
                 }
-                if bytes.get(j) == Some(&b':') && found.len() < SNIFF_KEYS {
-                    if let Some(key) = head.get(start..end) {
-                        found.entry(key).or_insert(depth);
-                    }
+                let is_key = bytes.get(j) == Some(&b':') && found.len() < SNIFF_KEYS;
+                if let Some(key) = head.get(start..end).filter(|_| is_key) {
+                    found.entry(key).or_insert(depth);
                 }
                 i = end + 1;
                 continue;
@@ -97,7 +96,11 @@ pub fn sniff(text: &str) -> Option<Format> {
     let head = head(text);
     // MyBankStatement: its envelope, or its P-prefixed detail rows, possibly inside a JSON string.
     if (has("bankStatement") && any(&["mbs", "jsonData"]))
-        || any(&["PTransactionDate", "PNarration", "GetStatementJSONObjectResult"])
+        || any(&[
+            "PTransactionDate",
+            "PNarration",
+            "GetStatementJSONObjectResult",
+        ])
         || head.contains("\\\"PTransactionDate\\\"")
     {
         return Some(Format::MyBankStatementJson);
@@ -105,11 +108,20 @@ pub fn sniff(text: &str) -> Option<Format> {
     if any(&["tranId", "closingBalance"]) {
         return None;
     }
-    if any(&["trans_date", "unformatted_trans_date", "cleared_date", "unformatted_cleared_date"]) {
+    if any(&[
+        "trans_date",
+        "unformatted_trans_date",
+        "cleared_date",
+        "unformatted_cleared_date",
+    ]) {
         return Some(Format::OkraJson);
     }
-    if any(&["trans_type", "transaction_type", "transaction_amount", "transaction_description"])
-        || (keys.get("entity") == Some(&1) && any(&["account_id", "transactions"]))
+    if any(&[
+        "trans_type",
+        "transaction_type",
+        "transaction_amount",
+        "transaction_description",
+    ]) || (keys.get("entity") == Some(&1) && any(&["account_id", "transactions"]))
     {
         return Some(Format::DojahJson);
     }
@@ -127,14 +139,22 @@ pub fn sniff(text: &str) -> Option<Format> {
 pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
     let body = input.text.trim_start_matches('\u{feff}');
     let (text, repairs) = lenient::strip_trailing_commas(body);
-    let doc = Doc { format, text: &text, options: input.options, embedded_in: None };
+    let doc = Doc {
+        format,
+        text: &text,
+        options: input.options,
+        embedded_in: None,
+    };
     let mut parsed = match format {
         Format::PericulumJson => periculum::parse(doc),
         Format::MonoJson => mono::parse(doc),
         Format::OkraJson => okra::parse(doc),
         Format::DojahJson => dojah::parse(doc),
         Format::MyBankStatementJson => mybankstatement::parse(doc),
-        _ => Err(IngestError::Unsupported { format, detail: "not an aggregator JSON format".to_owned() }),
+        _ => Err(IngestError::Unsupported {
+            format,
+            detail: "not an aggregator JSON format".to_owned(),
+        }),
     }?;
     if let Some(warning) = repairs.warning() {
         parsed.warnings.insert(0, warning);

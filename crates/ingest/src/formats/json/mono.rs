@@ -16,7 +16,7 @@ use ledgerlens_core::Account;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{build, naira, statement, Doc, Draft, Rows};
+use super::common::{Doc, Draft, Rows, build, naira, statement};
 use crate::{IngestError, Parsed};
 
 #[derive(Deserialize)]
@@ -86,22 +86,28 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
     for (i, &raw) in rows.0.iter().enumerate() {
         let at = lines.at(i, raw);
         let row: Row<'_> = lines.parse(&at, raw)?;
-        let row_currency = at.currency("currency", row.currency)?;
+        let row_currency = at.currency_like("currency", row.currency, currency)?;
         match (currency, row_currency) {
             (None, Some(c)) => currency = Some(c),
             (Some(c), Some(r)) if c != r => {
-                return Err(at.error(format!("the row is in {r} but earlier rows are in {c}; one statement has one currency")));
+                return Err(at.error(format!(
+                    "the row is in {r} but earlier rows are in {c}; one statement has one currency"
+                )));
             }
             _ => {}
         }
         parsed_rows.push((at, row));
     }
     let stated = currency;
-    let currency = stated.or(doc.options.default_currency).unwrap_or_else(naira);
+    let currency = stated
+        .or(doc.options.default_currency)
+        .unwrap_or_else(naira);
     let exponent = currency.minor_units();
     let mut drafts = Vec::with_capacity(parsed_rows.len());
     for (at, row) in parsed_rows {
-        let amount = at.minor_amount("amount", row.amount, exponent)?.ok_or_else(|| at.error("the transaction has no amount"))?;
+        let amount = at
+            .minor_amount("amount", row.amount, exponent)?
+            .ok_or_else(|| at.error("the transaction has no amount"))?;
         let kind = at.text("type", row.kind)?;
         let id = match at.text("_id", row.underscore_id)? {
             Some(id) => Some(id),
@@ -111,7 +117,9 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
             at,
             date: at.text("date", row.date)?,
             value_date: None,
-            description: at.collapsed("narration", row.narration)?.unwrap_or_default(),
+            description: at
+                .collapsed("narration", row.narration)?
+                .unwrap_or_default(),
             amount: at.signed(amount, kind.as_deref())?,
             balance: at.minor_amount("balance", row.balance, exponent)?,
             reference: id.map(Cow::into_owned),
@@ -119,6 +127,12 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
         });
     }
     let (built, _) = build(drafts, &[], doc.date_hint(None))?;
-    let account = Account { currency: stated, ..Account::default() };
-    Ok(Parsed { statements: vec![statement(account, currency, built)], warnings: Vec::new() })
+    let account = Account {
+        currency: stated,
+        ..Account::default()
+    };
+    Ok(Parsed {
+        statements: vec![statement(account, currency, built)],
+        warnings: Vec::new(),
+    })
 }

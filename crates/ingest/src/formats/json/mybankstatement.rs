@@ -21,9 +21,9 @@ use ledgerlens_core::{Account, Amount, Period};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{account_kind, account_number, build, naira, statement, Doc, Draft, Rows};
+use super::common::{Doc, Draft, Rows, account_kind, account_number, build, naira, statement};
 use super::lenient::strip_trailing_commas;
-use crate::dates::{parse_date, DateOrder};
+use crate::dates::{DateOrder, parse_date};
 use crate::{IngestError, Parsed};
 
 /// How many times a statement may be wrapped in a JSON string.
@@ -104,7 +104,12 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
         return read_body(doc, None);
     }
     let (inner, bank) = match root.bank_statement.and_then(|b| b.mbs) {
-        Some(mbs) => (mbs.json_data, doc.header().text("mbs.bank", mbs.bank)?.map(Cow::into_owned)),
+        Some(mbs) => (
+            mbs.json_data,
+            doc.header()
+                .text("mbs.bank", mbs.bank)?
+                .map(Cow::into_owned),
+        ),
         None => (root.result.or(root.soap), None),
     };
     match inner {
@@ -114,21 +119,34 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
 }
 
 /// Reads a statement given as an object, or as a string holding one.
-fn read_wrapped(doc: Doc<'_>, raw: &RawValue, bank: Option<String>, encodings: u32) -> Result<Parsed, IngestError> {
+fn read_wrapped(
+    doc: Doc<'_>,
+    raw: &RawValue,
+    bank: Option<String>,
+    encodings: u32,
+) -> Result<Parsed, IngestError> {
     match raw.get().trim_start().as_bytes().first() {
         Some(b'{') => {
             let body: Body<'_> = doc.sub(raw)?;
             read_parsed_body(doc, body, bank)
         }
         Some(b'"') if encodings < MAX_ENCODINGS => {
-            let decoded: String = serde_json::from_str(raw.get()).map_err(|e| doc.error(format!("jsonData: {e}")))?;
+            let decoded: String =
+                serde_json::from_str(raw.get()).map_err(|e| doc.error(format!("jsonData: {e}")))?;
             let (text, _) = strip_trailing_commas(decoded.trim_start_matches('\u{feff}'));
-            let inner = Doc { text: &text, embedded_in: Some("jsonData string"), ..doc };
+            let inner = Doc {
+                text: &text,
+                embedded_in: Some("jsonData string"),
+                ..doc
+            };
             let inner_raw: &RawValue = inner.root()?;
             read_wrapped(inner, inner_raw, bank, encodings + 1)
         }
         Some(b'"') => Err(doc.error("the statement is wrapped in JSON strings more than twice")),
-        _ => Err(doc.error("the statement (jsonData / result) is neither an object nor a JSON string")),
+        _ => {
+            Err(doc
+                .error("the statement (jsonData / result) is neither an object nor a JSON string"))
+        }
     }
 }
 
@@ -137,7 +155,11 @@ fn read_body(doc: Doc<'_>, bank: Option<String>) -> Result<Parsed, IngestError> 
     read_parsed_body(doc, body, bank)
 }
 
-fn read_parsed_body<'a>(doc: Doc<'a>, body: Body<'a>, bank: Option<String>) -> Result<Parsed, IngestError> {
+fn read_parsed_body<'a>(
+    doc: Doc<'a>,
+    body: Body<'a>,
+    bank: Option<String>,
+) -> Result<Parsed, IngestError> {
     let header = doc.header();
     let rows = body.details.unwrap_or_default();
     let mut lines = doc.lines();
@@ -145,14 +167,21 @@ fn read_parsed_body<'a>(doc: Doc<'a>, body: Body<'a>, bank: Option<String>) -> R
     for (i, &raw) in rows.0.iter().enumerate() {
         let at = lines.at(i, raw);
         let row: Row<'_> = lines.parse(&at, raw)?;
-        let credit = at.amount("PCredit", row.p_credit)?.unwrap_or_default().abs();
+        let credit = at
+            .amount("PCredit", row.p_credit)?
+            .unwrap_or_default()
+            .abs();
         let debit = at.amount("PDebit", row.p_debit)?.unwrap_or_default().abs();
         drafts.push(Draft {
             at,
             date: at.text("PTransactionDate", row.p_transaction_date)?,
             value_date: at.text("PValueDate", row.p_value_date)?,
-            description: at.collapsed("PNarration", row.p_narration)?.unwrap_or_default(),
-            amount: credit.checked_sub(debit).map_err(|e| at.error(e.to_string()))?,
+            description: at
+                .collapsed("PNarration", row.p_narration)?
+                .unwrap_or_default(),
+            amount: credit
+                .checked_sub(debit)
+                .map_err(|e| at.error(e.to_string()))?,
             balance: at.amount("PBalance", row.p_balance)?,
             reference: None,
             bank_code: None,
@@ -163,14 +192,20 @@ fn read_parsed_body<'a>(doc: Doc<'a>, body: Body<'a>, bank: Option<String>) -> R
     // marker would read as a month name.
     let bounds: Vec<&str> = period_text
         .as_deref()
-        .map(|p| p.split(" to ").map(|b| b.split_whitespace().next().unwrap_or_default()).collect())
+        .map(|p| {
+            p.split(" to ")
+                .map(|b| b.split_whitespace().next().unwrap_or_default())
+                .collect()
+        })
         .unwrap_or_default();
     // The period's dates decide the order only for a statement without rows: listed after the
     // rows they would read as one jump backwards and blur the rows' own verdict.
     let extra: &[&str] = if drafts.is_empty() { &bounds } else { &[] };
     let (built, order) = build(drafts, extra, doc.date_hint(Some(DateOrder::MonthFirst)))?;
     let stated = header.currency("Currency", body.currency)?;
-    let currency = stated.or(doc.options.default_currency).unwrap_or_else(naira);
+    let currency = stated
+        .or(doc.options.default_currency)
+        .unwrap_or_else(naira);
     let account = Account {
         bank,
         number: account_number(header.text("Nuban", body.nuban)?.as_deref()),
@@ -180,12 +215,25 @@ fn read_parsed_body<'a>(doc: Doc<'a>, body: Body<'a>, bank: Option<String>) -> R
         ..Account::default()
     };
     let mut warnings = Vec::new();
-    for (name, raw, sign) in [("TotalCredit", body.total_credit, false), ("TotalDebit", body.total_debit, true)] {
-        let Some(stated_total) = header.amount(name, raw)? else { continue };
-        let rows = built.transactions.iter().map(|t| t.amount).filter(|a| a.is_negative() == sign && !a.is_zero());
-        let sum = Amount::checked_sum(rows).map_err(|e| doc.error(e.to_string()))?.abs();
+    for (name, raw, sign) in [
+        ("TotalCredit", body.total_credit, false),
+        ("TotalDebit", body.total_debit, true),
+    ] {
+        let Some(stated_total) = header.amount(name, raw)? else {
+            continue;
+        };
+        let rows = built
+            .transactions
+            .iter()
+            .map(|t| t.amount)
+            .filter(|a| a.is_negative() == sign && !a.is_zero());
+        let sum = Amount::checked_sum(rows)
+            .map_err(|e| doc.error(e.to_string()))?
+            .abs();
         if sum != stated_total.abs() {
-            warnings.push(format!("{name} is {stated_total} but the rows add up to {sum}"));
+            warnings.push(format!(
+                "{name} is {stated_total} but the rows add up to {sum}"
+            ));
         }
     }
     let mut statement = statement(account, currency, built);
@@ -195,9 +243,17 @@ fn read_parsed_body<'a>(doc: Doc<'a>, body: Body<'a>, bank: Option<String>) -> R
     statement.available_balance = header.amount("AvailableBal", body.available_bal)?;
     if let [start, end] = bounds.as_slice() {
         match (parse_date(start, order), parse_date(end, order)) {
-            (Some(start), Some(end)) if start <= end => statement.period = Some(Period { start, end }),
-            _ => warnings.push(format!("the statement period {:?} could not be read", period_text.as_deref().unwrap_or_default())),
+            (Some(start), Some(end)) if start <= end => {
+                statement.period = Some(Period { start, end })
+            }
+            _ => warnings.push(format!(
+                "the statement period {:?} could not be read",
+                period_text.as_deref().unwrap_or_default()
+            )),
         }
     }
-    Ok(Parsed { statements: vec![statement], warnings })
+    Ok(Parsed {
+        statements: vec![statement],
+        warnings,
+    })
 }

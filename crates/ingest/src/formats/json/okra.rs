@@ -13,7 +13,7 @@ use ledgerlens_core::Account;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{account_number, build, naira, statement, At, Doc, Draft, Rows};
+use super::common::{At, Doc, Draft, Rows, account_number, build, naira, statement};
 use crate::{IngestError, Parsed};
 
 #[derive(Deserialize)]
@@ -103,9 +103,12 @@ fn rows<'a>(doc: &Doc<'a>) -> Result<Rows<'a>, IngestError> {
 
 /// The narration: `notes.desc`, or `notes` itself when it is plain text.
 fn narration(at: &At, notes: Option<&RawValue>) -> Result<String, IngestError> {
-    let Some(raw) = notes else { return Ok(String::new()) };
+    let Some(raw) = notes else {
+        return Ok(String::new());
+    };
     if raw.get().trim_start().starts_with('{') {
-        let notes: Notes<'_> = serde_json::from_str(raw.get()).map_err(|e| at.error(format!("notes: {e}")))?;
+        let notes: Notes<'_> =
+            serde_json::from_str(raw.get()).map_err(|e| at.error(format!("notes: {e}")))?;
         return Ok(at.collapsed("notes.desc", notes.desc)?.unwrap_or_default());
     }
     Ok(at.collapsed("notes", Some(raw))?.unwrap_or_default())
@@ -124,22 +127,32 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
         let debit = at.amount("debit", row.debit)?;
         let credit = at.amount("credit", row.credit)?;
         let amount = match (credit, debit) {
-            (None, None) => return Err(at.error("the transaction has neither a debit nor a credit amount")),
+            (None, None) => {
+                return Err(at.error("the transaction has neither a debit nor a credit amount"));
+            }
             (credit, debit) => credit
                 .unwrap_or_default()
                 .abs()
                 .checked_sub(debit.unwrap_or_default().abs())
                 .map_err(|e| at.error(e.to_string()))?,
         };
-        match (stated, at.currency("currency", row.currency)?) {
+        match (stated, at.currency_like("currency", row.currency, stated)?) {
             (None, Some(c)) => stated = Some(c),
             (Some(c), Some(r)) if c != r => {
-                return Err(at.error(format!("the row is in {r} but earlier rows are in {c}; one statement has one currency")));
+                return Err(at.error(format!(
+                    "the row is in {r} but earlier rows are in {c}; one statement has one currency"
+                )));
             }
             _ => {}
         }
         if account.bank.is_none() {
-            account.bank = row.bank.as_ref().map(|b| at.text("bank.name", b.name)).transpose()?.flatten().map(Cow::into_owned);
+            account.bank = row
+                .bank
+                .as_ref()
+                .map(|b| at.text("bank.name", b.name))
+                .transpose()?
+                .flatten()
+                .map(Cow::into_owned);
         }
         if let Some(acct) = &row.account {
             if account.number.is_none() {
@@ -150,7 +163,13 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
             }
         }
         if account.holder.is_none() {
-            account.holder = row.customer.as_ref().map(|c| at.text("customer.name", c.name)).transpose()?.flatten().map(Cow::into_owned);
+            account.holder = row
+                .customer
+                .as_ref()
+                .map(|c| at.text("customer.name", c.name))
+                .transpose()?
+                .flatten()
+                .map(Cow::into_owned);
         }
         let date = match at.text("trans_date", row.trans_date)? {
             Some(d) => Some(d),
@@ -175,7 +194,12 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
         });
     }
     let (built, _) = build(drafts, &[], doc.date_hint(None))?;
-    let currency = stated.or(doc.options.default_currency).unwrap_or_else(naira);
+    let currency = stated
+        .or(doc.options.default_currency)
+        .unwrap_or_else(naira);
     account.currency = stated;
-    Ok(Parsed { statements: vec![statement(account, currency, built)], warnings: Vec::new() })
+    Ok(Parsed {
+        statements: vec![statement(account, currency, built)],
+        warnings: Vec::new(),
+    })
 }

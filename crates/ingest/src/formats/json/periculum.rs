@@ -15,7 +15,7 @@ use ledgerlens_core::{Account, Currency};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{account_kind, account_number, build, statement, Doc, Draft, Rows};
+use super::common::{Doc, Draft, Rows, account_kind, account_number, build, statement};
 use crate::dates::DateOrder;
 use crate::{IngestError, Parsed};
 
@@ -70,13 +70,17 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
     for (i, &raw) in rows.0.iter().enumerate() {
         let at = lines.at(i, raw);
         let row: Row<'_> = lines.parse(&at, raw)?;
-        let amount = at.amount("amount", row.amount)?.ok_or_else(|| at.error("the transaction has no amount"))?;
+        let amount = at
+            .amount("amount", row.amount)?
+            .ok_or_else(|| at.error("the transaction has no amount"))?;
         let kind = at.text("type", row.kind)?;
         drafts.push(Draft {
             at,
             date: at.text("date", row.date)?,
             value_date: at.text("valueDate", row.value_date)?,
-            description: at.collapsed("description", row.description)?.unwrap_or_default(),
+            description: at
+                .collapsed("description", row.description)?
+                .unwrap_or_default(),
             amount: at.signed(amount, kind.as_deref())?,
             balance: at.amount("balance", row.balance)?,
             reference: at.text("reference", row.reference)?.map(Cow::into_owned),
@@ -90,15 +94,24 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
     if let Some(root) = &root {
         let text = |name, raw| header.text(name, raw).map(|t| t.map(Cow::into_owned));
         account.bank = text("bankName", root.bank)?;
-        account.holder = text("accountName", root.account_name)?.or(text("clientFullName", root.client)?);
+        account.holder =
+            text("accountName", root.account_name)?.or(text("clientFullName", root.client)?);
         account.kind = account_kind(header.text("accountType", root.account_type)?.as_deref());
-        account.number = account_number(header.text("accountNumber", root.account_number)?.as_deref());
+        account.number = account_number(
+            header
+                .text("accountNumber", root.account_number)?
+                .as_deref(),
+        );
         stated = header.currency("currency", root.currency)?;
     }
     let currency = stated.or(doc.options.default_currency).unwrap_or_else(|| {
-        warnings.push("Periculum JSON states no currency and no default currency was given".to_owned());
+        warnings
+            .push("Periculum JSON states no currency and no default currency was given".to_owned());
         Currency::unknown()
     });
     account.currency = stated;
-    Ok(Parsed { statements: vec![statement(account, currency, built)], warnings })
+    Ok(Parsed {
+        statements: vec![statement(account, currency, built)],
+        warnings,
+    })
 }

@@ -4,7 +4,7 @@
 use ledgerlens_core::{AccountKind, Amount, Format, Period, ReconciliationStatus};
 
 use super::sniff;
-use crate::{read_document, ReadOptions};
+use crate::{ReadOptions, read_document};
 
 /// Spec 004, `format=periculum`.
 const PERICULUM: &str = r#"{
@@ -627,23 +627,50 @@ fn the_periculum_sample_reads_with_its_opening_balance_row_as_the_opening_balanc
     assert_eq!(s.opening_balance, Some(amount("16162.02")));
     assert_eq!(s.transactions.len(), 9);
     let first = &s.transactions[0];
-    assert_eq!((first.date, first.amount, first.balance), (date(2020, 6, 19), amount("-5010.75"), Some(amount("11151.27"))));
-    assert_eq!(first.description, "vansouser trf//frm oladipupo david bello to oladipupo");
+    assert_eq!(
+        (first.date, first.amount, first.balance),
+        (
+            date(2020, 6, 19),
+            amount("-5010.75"),
+            Some(amount("11151.27"))
+        )
+    );
+    assert_eq!(
+        first.description,
+        "vansouser trf//frm oladipupo david bello to oladipupo"
+    );
     assert_eq!(first.provenance.row, Some(2));
     assert_eq!(first.provenance.line, Some(11));
     let credit = &s.transactions[2];
-    assert_eq!((credit.date, credit.amount), (date(2020, 8, 3), amount("1000.0")));
+    assert_eq!(
+        (credit.date, credit.amount),
+        (date(2020, 8, 3), amount("1000.0"))
+    );
     let last = s.transactions.last().unwrap();
-    assert_eq!((last.date, last.amount, last.balance), (date(2020, 8, 7), amount("-10026.88"), Some(amount("69650.87"))));
+    assert_eq!(
+        (last.date, last.amount, last.balance),
+        (
+            date(2020, 8, 7),
+            amount("-10026.88"),
+            Some(amount("69650.87"))
+        )
+    );
     // The sample elides rows between June and July, so its chain breaks there.
     assert_eq!(s.reconciliation.status, ReconciliationStatus::Breaks);
     assert!(s.currency.is_unknown());
-    assert!(doc.warnings.iter().any(|w| w.contains("no currency")), "{:?}", doc.warnings);
+    assert!(
+        doc.warnings.iter().any(|w| w.contains("no currency")),
+        "{:?}",
+        doc.warnings
+    );
 }
 
 #[test]
 fn a_periculum_statement_takes_the_callers_default_currency() {
-    let options = ReadOptions { default_currency: Some(ledgerlens_core::Currency::parse("KES").unwrap()), ..ReadOptions::default() };
+    let options = ReadOptions {
+        default_currency: Some(ledgerlens_core::Currency::parse("KES").unwrap()),
+        ..ReadOptions::default()
+    };
     let doc = read_document("p.json", PERICULUM.as_bytes(), &options).unwrap();
     assert_eq!(doc.statements[0].currency.code(), "KES");
     assert!(doc.warnings.iter().all(|w| !w.contains("no currency")));
@@ -670,14 +697,34 @@ fn the_mono_sample_reads_kobo_as_naira_oldest_first() {
     assert_eq!(s.currency.code(), "NGN");
     assert_eq!(s.transactions.len(), 10);
     let oldest = &s.transactions[0];
-    assert_eq!((oldest.date, oldest.amount, oldest.balance), (date(2021, 8, 3), amount("1000.00"), Some(amount("13571.85"))));
-    assert_eq!(oldest.reference.as_deref(), Some("6143d0d8fd931f44eb105b70"));
-    assert!(oldest.description.starts_with("090267210803194305276100001623|SENT FROM KUDA|"));
+    assert_eq!(
+        (oldest.date, oldest.amount, oldest.balance),
+        (
+            date(2021, 8, 3),
+            amount("1000.00"),
+            Some(amount("13571.85"))
+        )
+    );
+    assert_eq!(
+        oldest.reference.as_deref(),
+        Some("6143d0d8fd931f44eb105b70")
+    );
+    assert!(
+        oldest
+            .description
+            .starts_with("090267210803194305276100001623|SENT FROM KUDA|")
+    );
     assert!(!oldest.description.ends_with(' '));
     let vat = &s.transactions[8];
-    assert_eq!((vat.amount, vat.balance), (amount("-1.87"), Some(amount("189074.98"))));
+    assert_eq!(
+        (vat.amount, vat.balance),
+        (amount("-1.87"), Some(amount("189074.98")))
+    );
     let newest = &s.transactions[9];
-    assert_eq!((newest.date, newest.amount, newest.balance), (date(2021, 8, 6), amount("10.00"), Some(amount("175184.98"))));
+    assert_eq!(
+        (newest.date, newest.amount, newest.balance),
+        (date(2021, 8, 6), amount("10.00"), Some(amount("175184.98")))
+    );
     assert!(doc.warnings.iter().any(|w| w.contains("newest-first")));
     // No opening or closing field: the running balance gives them.
     assert_eq!(s.opening_balance, Some(amount("12571.85")));
@@ -697,30 +744,59 @@ fn the_okra_sample_reads_debits_credits_notes_and_account() {
     assert_eq!(s.account.holder.as_deref(), Some("CHIBUNNA HENRY ONUOHA"));
     assert_eq!(s.transactions.len(), 2);
     let debit = &s.transactions[0];
-    assert_eq!((debit.date, debit.value_date, debit.amount), (date(2021, 10, 14), Some(date(2021, 10, 13)), amount("-76008")));
-    assert_eq!(debit.description, "Dolores adipisci unde explicabo omnis qui neque minima voluptas vero.");
+    assert_eq!(
+        (debit.date, debit.value_date, debit.amount),
+        (
+            date(2021, 10, 14),
+            Some(date(2021, 10, 13)),
+            amount("-76008")
+        )
+    );
+    assert_eq!(
+        debit.description,
+        "Dolores adipisci unde explicabo omnis qui neque minima voluptas vero."
+    );
     assert_eq!(debit.reference.as_deref(), Some("6168330700ef2ec91fea78e1"));
     let credit = &s.transactions[1];
-    assert_eq!((credit.amount, credit.value_date, credit.balance), (amount("31459"), None, None));
+    assert_eq!(
+        (credit.amount, credit.value_date, credit.balance),
+        (amount("31459"), None, None)
+    );
 }
 
 #[test]
 fn the_dojah_sample_reads_string_amounts_despite_its_non_breaking_spaces() {
     let doc = read(DOJAH);
     assert_eq!(doc.format, Format::DojahJson);
-    assert!(doc.warnings.iter().any(|w| w.contains("non-breaking space")), "{:?}", doc.warnings);
+    assert!(
+        doc.warnings
+            .iter()
+            .any(|w| w.contains("non-breaking space")),
+        "{:?}",
+        doc.warnings
+    );
     let s = &doc.statements[0];
     assert_eq!(s.account.bank.as_deref(), Some("Access Bank"));
     assert_eq!(s.transactions.len(), 11);
     let first = &s.transactions[0];
-    assert_eq!((first.date, first.amount, first.balance), (date(2021, 4, 12), amount("-2000.00"), Some(amount("94625"))));
+    assert_eq!(
+        (first.date, first.amount, first.balance),
+        (date(2021, 4, 12), amount("-2000.00"), Some(amount("94625")))
+    );
     assert_eq!(first.description, "901Airtime- 2348126323601");
     assert_eq!(first.value_date, None);
     assert_eq!(first.reference, None);
     assert_eq!(s.transactions[7].description, "OSO AYOMIDE");
     assert_eq!(s.transactions[7].amount, amount("3000.00"));
     let last = s.transactions.last().unwrap();
-    assert_eq!((last.date, last.amount, last.balance), (date(2021, 4, 26), amount("-200.00"), Some(amount("21614.25"))));
+    assert_eq!(
+        (last.date, last.amount, last.balance),
+        (
+            date(2021, 4, 26),
+            amount("-200.00"),
+            Some(amount("21614.25"))
+        )
+    );
 }
 
 #[test]
@@ -729,29 +805,63 @@ fn the_mybankstatement_sample_reads_header_balances_period_and_rows() {
     assert_eq!(doc.format, Format::MyBankStatementJson);
     let s = &doc.statements[0];
     assert_eq!(s.currency.code(), "NGN");
-    assert_eq!(s.account.number.as_ref().map(|n| n.reveal()), Some("0725460028"));
+    assert_eq!(
+        s.account.number.as_ref().map(|n| n.reveal()),
+        Some("0725460028")
+    );
     assert_eq!(s.account.holder.as_deref(), Some("xxxxx"));
     assert_eq!(s.account.bank.as_deref(), Some("access"));
     assert_eq!(s.account.kind, AccountKind::Savings);
-    assert_eq!(s.period, Some(Period { start: date(2020, 6, 17), end: date(2020, 9, 17) }));
+    assert_eq!(
+        s.period,
+        Some(Period {
+            start: date(2020, 6, 17),
+            end: date(2020, 9, 17)
+        })
+    );
     assert_eq!(s.opening_balance, Some(amount("16162.02")));
     assert_eq!(s.closing_balance, Some(amount("4894.64")));
     assert_eq!(s.available_balance, Some(amount("4894.64")));
     assert_eq!(s.transactions.len(), 9);
     let first = &s.transactions[0];
-    assert_eq!((first.date, first.amount, first.balance), (date(2020, 9, 7), amount("-6126.88"), Some(amount("36895.15"))));
-    assert_eq!(s.transactions[7].description, "VANSOUSER BILLS/9Mobile e-top up/08188555611");
+    assert_eq!(
+        (first.date, first.amount, first.balance),
+        (
+            date(2020, 9, 7),
+            amount("-6126.88"),
+            Some(amount("36895.15"))
+        )
+    );
+    assert_eq!(
+        s.transactions[7].description,
+        "VANSOUSER BILLS/9Mobile e-top up/08188555611"
+    );
     let last = s.transactions.last().unwrap();
-    assert_eq!((last.date, last.amount, last.balance), (date(2020, 9, 11), amount("-5126.88"), Some(amount("9237.64"))));
+    assert_eq!(
+        (last.date, last.amount, last.balance),
+        (
+            date(2020, 9, 11),
+            amount("-5126.88"),
+            Some(amount("9237.64"))
+        )
+    );
     // The sample is elided, so its stated totals do not match its rows; that is said, not hidden.
-    assert!(doc.warnings.iter().any(|w| w.contains("TotalCredit is 1369432.54")), "{:?}", doc.warnings);
+    assert!(
+        doc.warnings
+            .iter()
+            .any(|w| w.contains("TotalCredit is 1369432.54")),
+        "{:?}",
+        doc.warnings
+    );
 }
 
 #[test]
 fn mybankstatement_json_data_may_be_a_json_encoded_string() {
     let body: serde_json::Value = serde_json::from_str(MYBANKSTATEMENT).unwrap();
     let inner = serde_json::to_string(&body["bankStatement"]["mbs"]["jsonData"]).unwrap();
-    let wrapped = serde_json::json!({"bankStatement": {"mbs": {"jsonData": inner, "bank": "access"}}}).to_string();
+    let wrapped =
+        serde_json::json!({"bankStatement": {"mbs": {"jsonData": inner, "bank": "access"}}})
+            .to_string();
     assert_eq!(sniff(&wrapped), Some(Format::MyBankStatementJson));
     let doc = read(&wrapped);
     let s = &doc.statements[0];
@@ -759,7 +869,8 @@ fn mybankstatement_json_data_may_be_a_json_encoded_string() {
     assert_eq!(s.closing_balance, Some(amount("4894.64")));
     assert_eq!(s.transactions[0].provenance.line, None);
     assert_eq!(s.transactions[0].provenance.row, Some(2));
-    let envelope = serde_json::json!({"status": "00", "message": "ok", "result": inner}).to_string();
+    let envelope =
+        serde_json::json!({"status": "00", "message": "ok", "result": inner}).to_string();
     assert_eq!(read(&envelope).statements[0].transactions.len(), 9);
     let bare = serde_json::to_string_pretty(&body["bankStatement"]["mbs"]["jsonData"]).unwrap();
     assert_eq!(read(&bare).statements[0].transactions.len(), 9);
@@ -770,7 +881,10 @@ fn an_error_inside_an_embedded_statement_says_so() {
     let wrapped = serde_json::json!({"bankStatement": {"mbs": {"jsonData": "{\"Details\": [{\"PTransactionDate\": \"1/2/2020\",}"}}}).to_string();
     let err = fail(&wrapped);
     assert_eq!(err.code(), "malformed_file");
-    assert!(err.to_string().contains("embedded jsonData string"), "{err}");
+    assert!(
+        err.to_string().contains("embedded jsonData string"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -799,7 +913,10 @@ fn a_truncated_document_is_malformed_with_its_location() {
     let err = fail(cut);
     assert_eq!(err.code(), "malformed_file");
     let text = err.to_string();
-    assert!(text.contains("at line ") && text.contains("ends early"), "{text}");
+    assert!(
+        text.contains("at line ") && text.contains("ends early"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -814,11 +931,24 @@ fn an_unbalanced_document_is_malformed_not_repaired() {
 fn a_bad_field_names_its_transaction_and_line() {
     let text = "{\"data\": [\n{\"type\": \"debit\", \"amount\": 1, \"narration\": \"x\", \"date\": \"2024-01-02\"},\n{\"type\": \"sideways\", \"amount\": 1, \"narration\": \"x\", \"date\": \"2024-01-02\"}\n]}";
     let err = fail(text);
-    assert_eq!(err.to_string(), "malformed mono_json file at transaction 2, line 3: transaction type \"sideways\" is neither debit nor credit");
+    assert_eq!(
+        err.to_string(),
+        "malformed mono_json file at transaction 2, line 3: transaction type \"sideways\" is neither debit nor credit"
+    );
     let text = "{\"data\": [\n{\"type\": \"debit\", \"amount\": 1, \"narration\": \"x\", \"date\": \"soon\"}]}";
-    assert!(fail(text).to_string().contains("transaction 1, line 2: unreadable date \"soon\""));
+    assert!(
+        fail(text)
+            .to_string()
+            .contains("transaction 1, line 2: unreadable date \"soon\"")
+    );
     let text = "{\"data\": [\n{\"type\": \"debit\",\n \"amount\": {\"x\": 1}, \"narration\": \"x\", \"date\": \"2024-01-02\"}]}";
-    assert!(fail(text).to_string().contains("transaction 1, line 2: amount: expected a number"), "{}", fail(text));
+    assert!(
+        fail(text)
+            .to_string()
+            .contains("transaction 1, line 2: amount: expected a number"),
+        "{}",
+        fail(text)
+    );
 }
 
 #[test]
@@ -830,19 +960,30 @@ fn hostile_nesting_neither_overflows_the_stack_nor_slips_into_a_field() {
     assert_eq!(doc.statements[0].transactions.len(), 1);
     // ...and refused where a value was expected.
     let err = fail(&format!("{head} {deep}}}]}}"));
-    assert!(err.to_string().contains("amount: expected a number"), "{err}");
+    assert!(
+        err.to_string().contains("amount: expected a number"),
+        "{err}"
+    );
     // Nesting inside the structures we do parse meets serde_json's recursion limit.
-    let err = fail(&format!("{{\"bankStatement\": {{\"mbs\": {{\"bank\": {deep}}}}}}}"));
+    let err = fail(&format!(
+        "{{\"bankStatement\": {{\"mbs\": {{\"bank\": {deep}}}}}}}"
+    ));
     assert_eq!(err.code(), "malformed_file");
 }
 
 #[test]
 fn too_many_transactions_are_refused_with_a_clear_error() {
     let row = r#"{"type": "debit", "amount": 1, "narration": "x", "date": "2024-01-02"}"#;
-    let text = format!("{{\"data\": [{}]}}", vec![row; super::common::MAX_TRANSACTIONS + 1].join(","));
+    let text = format!(
+        "{{\"data\": [{}]}}",
+        vec![row; super::common::MAX_TRANSACTIONS + 1].join(",")
+    );
     let err = fail(&text);
     assert_eq!(err.code(), "malformed_file");
-    assert!(err.to_string().contains("more than 1000 transactions"), "{err}");
+    assert!(
+        err.to_string().contains("more than 1000 transactions"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -856,5 +997,8 @@ fn a_dojah_acknowledgement_has_no_statement() {
 fn an_okra_row_without_any_date_is_malformed() {
     let text = r#"{"data": {"transaction": [{"trans_date": "", "cleared_date": "", "debit": 0.01, "notes": {"desc": ""}}]}}"#;
     let err = fail(text);
-    assert_eq!(err.to_string(), "malformed okra_json file at transaction 1, line 1: the transaction has no date");
+    assert_eq!(
+        err.to_string(),
+        "malformed okra_json file at transaction 1, line 1: the transaction has no date"
+    );
 }
