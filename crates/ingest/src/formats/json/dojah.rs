@@ -14,7 +14,8 @@ use ledgerlens_core::Account;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{Doc, Draft, Rows, build, naira, statement};
+use super::build::{Draft, build, naira, statement};
+use super::source::{Doc, Rows};
 use crate::{IngestError, Parsed};
 
 #[derive(Deserialize)]

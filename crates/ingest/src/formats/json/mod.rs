@@ -1,14 +1,15 @@
 //! Statement JSON from the aggregators Periculum's Insights API accepts: Periculum's own shape,
 //! Mono, Okra, Dojah and MyBankStatement.
 //!
-//! Each provider has its own module; [`common`] holds the exact-number and location machinery they
-//! share. Two decisions apply to all of them:
+//! Each provider has its own module; [`source`] (the document, locations, capped row arrays),
+//! [`fields`] (exact scalars) and [`build`] (rows into a statement) hold what they share. Two
+//! decisions apply to all of them:
 //!
 //! * **Leniency.** Trailing commas and non-breaking spaces between tokens are accepted (vendors
 //!   publish samples with them; see [`lenient`]); every other departure from strict JSON is a `malformed_file` error with a line
 //!   and column. Unbalanced braces in particular are never guessed at.
-//! * **Limits.** serde_json's recursion limit (128) bounds nesting, [`common::MAX_TRANSACTIONS`]
-//!   bounds the number of rows and [`common::MAX_TEXT_BYTES`] the length of any text we keep.
+//! * **Limits.** serde_json's recursion limit (128) bounds nesting, [`source::MAX_TRANSACTIONS`]
+//!   bounds the number of rows and [`source::MAX_TEXT_BYTES`] the length of any text we keep.
 //!
 //! Sniffing looks only at object keys (a key inside a narration does not count) in the first
 //! 64 KiB, which may end mid-document, so it never parses. Each provider is recognised by keys
@@ -17,13 +18,15 @@
 //! while Mono's, whose other keys it shares, are in kobo, so claiming it would misread every amount
 //! a hundredfold.
 
-mod common;
+mod build;
 mod dojah;
+mod fields;
 mod lenient;
 mod mono;
 mod mybankstatement;
 mod okra;
 mod periculum;
+mod source;
 
 use std::collections::HashMap;
 
@@ -31,7 +34,7 @@ use ledgerlens_core::Format;
 
 use crate::{IngestError, Input, Parsed};
 
-use common::Doc;
+use source::Doc;
 
 /// How much of the text sniffing looks at.
 const SNIFF_BYTES: usize = 64 * 1024;

@@ -21,8 +21,9 @@ use ledgerlens_core::{Account, Amount, Period};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{Doc, Draft, Rows, account_kind, account_number, build, naira, statement};
+use super::build::{Draft, account_kind, account_number, build, naira, statement};
 use super::lenient::strip_trailing_commas;
+use super::source::{Doc, Rows};
 use crate::dates::{DateOrder, parse_date};
 use crate::{IngestError, Parsed};
 

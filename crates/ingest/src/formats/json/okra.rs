@@ -13,7 +13,9 @@ use ledgerlens_core::Account;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{At, Doc, Draft, Rows, account_number, build, naira, statement};
+use super::build::{Draft, account_number, build, naira, statement};
+use super::fields::At;
+use super::source::{Doc, Rows};
 use crate::{IngestError, Parsed};
 
 #[derive(Deserialize)]

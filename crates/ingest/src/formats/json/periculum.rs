@@ -15,7 +15,8 @@ use ledgerlens_core::{Account, Currency};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::common::{Doc, Draft, Rows, account_kind, account_number, build, statement};
+use super::build::{Draft, account_kind, account_number, build, statement};
+use super::source::{Doc, Rows};
 use crate::dates::DateOrder;
 use crate::{IngestError, Parsed};
 

@@ -976,7 +976,7 @@ fn too_many_transactions_are_refused_with_a_clear_error() {
     let row = r#"{"type": "debit", "amount": 1, "narration": "x", "date": "2024-01-02"}"#;
     let text = format!(
         "{{\"data\": [{}]}}",
-        vec![row; super::common::MAX_TRANSACTIONS + 1].join(",")
+        vec![row; super::source::MAX_TRANSACTIONS + 1].join(",")
     );
     let err = fail(&text);
     assert_eq!(err.code(), "malformed_file");
