@@ -2,9 +2,12 @@
 
 use ledgerlens_core::Format;
 
-use crate::{Input, IngestError, Parsed};
+use crate::{IngestError, Input, Parsed};
 
 /// Parses an XLSX or XLS workbook.
 pub fn parse(format: Format, _input: &Input<'_>) -> Result<Parsed, IngestError> {
-    Err(IngestError::Unsupported { format, detail: "excel parser not written yet".to_owned() })
+    Err(IngestError::Unsupported {
+        format,
+        detail: "excel parser not written yet".to_owned(),
+    })
 }

@@ -2,9 +2,12 @@
 
 use ledgerlens_core::Format;
 
-use crate::{Input, IngestError, Parsed};
+use crate::{IngestError, Input, Parsed};
 
 /// Parses a qif file.
 pub fn parse(_input: &Input<'_>) -> Result<Parsed, IngestError> {
-    Err(IngestError::Unsupported { format: Format::Csv, detail: "qif parser not written yet".to_owned() })
+    Err(IngestError::Unsupported {
+        format: Format::Csv,
+        detail: "qif parser not written yet".to_owned(),
+    })
 }
