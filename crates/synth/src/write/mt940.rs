@@ -32,7 +32,19 @@ pub fn swift_charset(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | '/' | '-' | ':' | '(' | ')' | '.' | ',' | '\'' | '+' | ' ' => out.push(c),
+            'a'..='z'
+            | 'A'..='Z'
+            | '0'..='9'
+            | '/'
+            | '-'
+            | ':'
+            | '('
+            | ')'
+            | '.'
+            | ','
+            | '\''
+            | '+'
+            | ' ' => out.push(c),
             'ä' => out.push_str("ae"),
             'ö' => out.push_str("oe"),
             'ü' => out.push_str("ue"),
@@ -88,22 +100,38 @@ fn fold_accent(c: char) -> Option<char> {
         ("ŕŗř", 'r'),
         ("ŔŖŘ", 'R'),
     ];
-    TABLE.iter().find(|(set, _)| set.contains(c)).map(|(_, base)| *base)
+    TABLE
+        .iter()
+        .find(|(set, _)| set.contains(c))
+        .map(|(_, base)| *base)
 }
 
 fn yymmdd(date: NaiveDate) -> String {
-    format!("{:02}{:02}{:02}", date.year().rem_euclid(100), date.month(), date.day())
+    format!(
+        "{:02}{:02}{:02}",
+        date.year().rem_euclid(100),
+        date.month(),
+        date.day()
+    )
 }
 
 /// "1234,56": the unsigned amount with a decimal comma (a trailing comma for whole amounts).
 fn swift_amount(amount: Amount) -> String {
     let text = amount.abs().to_string();
-    if text.contains('.') { text.replace('.', ",") } else { format!("{text},") }
+    if text.contains('.') {
+        text.replace('.', ",")
+    } else {
+        format!("{text},")
+    }
 }
 
 fn balance(tag: &str, amount: Amount, date: NaiveDate, currency: &str) -> String {
     let mark = if amount.is_negative() { 'D' } else { 'C' };
-    format!(":{tag}:{mark}{}{currency}{}\r\n", yymmdd(date), swift_amount(amount))
+    format!(
+        ":{tag}:{mark}{}{currency}{}\r\n",
+        yymmdd(date),
+        swift_amount(amount)
+    )
 }
 
 /// Writes one statement as an MT940 message.
@@ -111,12 +139,18 @@ pub fn write(statement: &Statement) -> Vec<u8> {
     let currency = statement.currency.code();
     let first = statement.transactions.first().map(|t| t.date);
     let last = statement.transactions.last().map(|t| t.date);
-    let start = statement.period.map(|p| p.start).or(first).unwrap_or_default();
+    let start = statement
+        .period
+        .map(|p| p.start)
+        .or(first)
+        .unwrap_or_default();
     let end = statement.period.map(|p| p.end).or(last).unwrap_or(start);
     let account = &statement.account;
     let account_text = match (&account.iban, &account.bank_id, &account.number) {
         (Some(iban), _, _) => iban.reveal().to_owned(),
-        (None, Some(bank), Some(number)) => format!("{}/{}", swift_charset(bank), swift_charset(number.reveal())),
+        (None, Some(bank), Some(number)) => {
+            format!("{}/{}", swift_charset(bank), swift_charset(number.reveal()))
+        }
         (None, None, Some(number)) => swift_charset(number.reveal()),
         _ => "UNKNOWN".to_owned(),
     };
@@ -144,7 +178,11 @@ pub fn write(statement: &Statement) -> Vec<u8> {
             t.date.day(),
             swift_amount(t.amount)
         );
-        let (code, booking) = if t.amount.is_negative() { ("177", "UEBERWEISUNG") } else { ("166", "GUTSCHRIFT") };
+        let (code, booking) = if t.amount.is_negative() {
+            ("177", "UEBERWEISUNG")
+        } else {
+            ("166", "GUTSCHRIFT")
+        };
         let _ = write!(out, ":86:{code}?00{booking}");
         let purpose: Vec<char> = swift_charset(&t.description).chars().collect();
         for (chunk, code) in purpose.chunks(SUBFIELD_CHARS).zip(PURPOSE_CODES) {
@@ -152,10 +190,24 @@ pub fn write(statement: &Statement) -> Vec<u8> {
         }
         let party = &t.counterparty;
         if let Some(bank) = &party.bank_id {
-            let _ = write!(out, "\r\n?30{}", swift_charset(bank).chars().take(SUBFIELD_CHARS).collect::<String>());
+            let _ = write!(
+                out,
+                "\r\n?30{}",
+                swift_charset(bank)
+                    .chars()
+                    .take(SUBFIELD_CHARS)
+                    .collect::<String>()
+            );
         }
         if let Some(number) = &party.account {
-            let _ = write!(out, "\r\n?31{}", swift_charset(number).chars().take(SUBFIELD_CHARS).collect::<String>());
+            let _ = write!(
+                out,
+                "\r\n?31{}",
+                swift_charset(number)
+                    .chars()
+                    .take(SUBFIELD_CHARS)
+                    .collect::<String>()
+            );
         }
         if let Some(name) = &party.name {
             let name: Vec<char> = swift_charset(name).chars().collect();
@@ -178,23 +230,39 @@ pub fn write(statement: &Statement) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::{generate, GenerateOptions};
+    use crate::generate::{GenerateOptions, generate};
 
     #[test]
     fn transliteration_keeps_only_the_swift_x_set() {
-        assert_eq!(swift_charset("Überweisung \"Miete\", Müller/Straße"), "Ueberweisung 'Miete', Mueller/Strasse");
-        assert_eq!(swift_charset("Paiement café Crème & Cie; «spécial»"), "Paiement cafe Creme + Cie, .special.");
-        assert_eq!(swift_charset("São N°12/B 50% R&D <tag> what?"), "Sao No12/B 50. R+D (tag) what.");
+        assert_eq!(
+            swift_charset("Überweisung \"Miete\", Müller/Straße"),
+            "Ueberweisung 'Miete', Mueller/Strasse"
+        );
+        assert_eq!(
+            swift_charset("Paiement café Crème & Cie; «spécial»"),
+            "Paiement cafe Creme + Cie, .special."
+        );
+        assert_eq!(
+            swift_charset("São N°12/B 50% R&D <tag> what?"),
+            "Sao No12/B 50. R+D (tag) what."
+        );
         assert_eq!(swift_charset(" tab\there  "), "tab here");
     }
 
     #[test]
     fn every_line_fits_in_65_characters_and_the_set() {
-        let statement = generate(&GenerateOptions { transactions: 200, ..GenerateOptions::default() });
+        let statement = generate(&GenerateOptions {
+            transactions: 200,
+            ..GenerateOptions::default()
+        });
         let text = String::from_utf8(write(&statement)).unwrap();
         for line in text.split("\r\n") {
             assert!(line.chars().count() <= 65, "{line}");
-            assert!(line.chars().all(|c| c.is_ascii_alphanumeric() || "/-?:().,'+ ".contains(c)), "{line}");
+            assert!(
+                line.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/-?:().,'+ ".contains(c)),
+                "{line}"
+            );
         }
         assert_eq!(text.matches(":61:").count(), 200);
     }
