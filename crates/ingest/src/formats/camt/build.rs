@@ -232,22 +232,20 @@ fn transaction(
     if let Some(tx) = single {
         t.counterparty = side(tx);
         let foreign = tx.instructed.as_ref().or(tx.transaction_amount.as_ref());
-        if let Some((value, code)) = foreign {
-            if let (Ok(original), Ok(original_currency)) =
+        if let Some((value, code)) = foreign
+            && let (Ok(original), Ok(original_currency)) =
                 (Amount::parse(value.trim()), Currency::parse(code))
-            {
-                if original_currency != currency {
-                    let original = if credit {
-                        original.abs()
-                    } else {
-                        original.abs().negated()
-                    };
-                    t.original = Some(ForeignAmount {
-                        amount: original,
-                        currency: original_currency,
-                    });
-                }
-            }
+            && original_currency != currency
+        {
+            let original = if credit {
+                original.abs()
+            } else {
+                original.abs().negated()
+            };
+            t.original = Some(ForeignAmount {
+                amount: original,
+                currency: original_currency,
+            });
         }
     }
     t.provenance.line = Some(entry.line);
@@ -368,11 +366,9 @@ pub(super) fn statement(
         warnings.push(format!("statement {index}: {undated} entries have no booking or value date; dated with the report's creation date"));
     }
     flip_reversals_if_they_reconcile(&mut s, &reversals, index, warnings);
-    if let Some(span) = s.transaction_span() {
-        if let Some(p) = s.period.as_mut() {
-            p.start = p.start.min(span.start);
-            p.end = p.end.max(span.end);
-        }
+    if let (Some(span), Some(p)) = (s.transaction_span(), s.period.as_mut()) {
+        p.start = p.start.min(span.start);
+        p.end = p.end.max(span.end);
     }
     Ok(s)
 }

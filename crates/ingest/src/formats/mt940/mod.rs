@@ -281,12 +281,14 @@ fn account(raw: Option<&str>) -> Account {
         let code = tail.strip_prefix('/').unwrap_or(tail);
         let separated = suffix_len == 4 && tail.starts_with('/');
         let glued = suffix_len == 3 && head.ends_with(|c: char| c.is_ascii_digit());
-        if code.len() == 3 && (separated || glued) && code.bytes().all(|b| b.is_ascii_uppercase()) {
-            if let Ok(currency) = Currency::parse(code) {
-                account.currency = Some(currency);
-                rest = head;
-                break;
-            }
+        if code.len() == 3
+            && (separated || glued)
+            && code.bytes().all(|b| b.is_ascii_uppercase())
+            && let Ok(currency) = Currency::parse(code)
+        {
+            account.currency = Some(currency);
+            rest = head;
+            break;
         }
     }
     if let Ok(iban) = Iban::parse(rest) {
@@ -383,14 +385,14 @@ fn statement(draft: Draft<'_>, format: Format, warnings: &mut Vec<String>) -> St
         .map(|m| m.balance.date)
         .collect();
     s.transactions = draft.entries.into_iter().map(transaction).collect();
-    if let (Some(&start), Some(&end)) = (dates.first(), dates.last()) {
-        if start <= end {
-            let span = s.transaction_span();
-            s.period = Some(Period {
-                start: span.map_or(start, |p| p.start.min(start)),
-                end: span.map_or(end, |p| p.end.max(end)),
-            });
-        }
+    if let (Some(&start), Some(&end)) = (dates.first(), dates.last())
+        && start <= end
+    {
+        let span = s.transaction_span();
+        s.period = Some(Period {
+            start: span.map_or(start, |p| p.start.min(start)),
+            end: span.map_or(end, |p| p.end.max(end)),
+        });
     }
     s
 }
