@@ -72,11 +72,8 @@ pub struct Iban(String);
 impl Iban {
     /// Parses an IBAN written with or without spaces, in either case.
     pub fn parse(text: &str) -> Result<Self, CoreError> {
-        let compact: String = text
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_uppercase();
+        let compact: String =
+            text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
         if !(15..=34).contains(&compact.len()) {
             return Err(CoreError::InvalidIban("length must be 15 to 34 characters"));
         }
@@ -85,23 +82,13 @@ impl Iban {
             && bytes.iter().skip(2).take(2).all(u8::is_ascii_digit)
             && bytes.iter().all(u8::is_ascii_alphanumeric);
         if !shape_ok {
-            return Err(CoreError::InvalidIban(
-                "must be a country code, two digits, then letters or digits",
-            ));
+            return Err(CoreError::InvalidIban("must be a country code, two digits, then letters or digits"));
         }
         let rearranged = bytes.iter().skip(4).chain(bytes.iter().take(4));
         let mut remainder: u32 = 0;
         for &b in rearranged {
-            let value = if b.is_ascii_digit() {
-                u32::from(b - b'0')
-            } else {
-                u32::from(b - b'A') + 10
-            };
-            remainder = if value >= 10 {
-                (remainder * 100 + value) % 97
-            } else {
-                (remainder * 10 + value) % 97
-            };
+            let value = if b.is_ascii_digit() { u32::from(b - b'0') } else { u32::from(b - b'A') + 10 };
+            remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
         }
         if remainder != 1 {
             return Err(CoreError::InvalidIban("check digits do not match"));
@@ -192,16 +179,8 @@ impl Account {
             return Some(format!("iban:{}", iban.reveal()));
         }
         let number = self.number.as_ref()?;
-        let digits: String = number
-            .reveal()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect();
-        Some(format!(
-            "acct:{}:{}",
-            self.bank_id.as_deref().unwrap_or(""),
-            digits
-        ))
+        let digits: String = number.reveal().chars().filter(|c| c.is_alphanumeric()).collect();
+        Some(format!("acct:{}:{}", self.bank_id.as_deref().unwrap_or(""), digits))
     }
 }
 

@@ -44,10 +44,7 @@ impl Currency {
             })
             .and_then(|exponent| {
                 let bytes = upper.as_bytes();
-                Some(Currency {
-                    code: [*bytes.first()?, *bytes.get(1)?, *bytes.get(2)?],
-                    exponent,
-                })
+                Some(Currency { code: [*bytes.first()?, *bytes.get(1)?, *bytes.get(2)?], exponent })
             })
             .ok_or_else(|| CoreError::UnknownCurrency(text.chars().take(12).collect()))
     }
@@ -64,10 +61,7 @@ impl Currency {
 
     /// The "no currency" code, for sources that state none and callers that give no default.
     pub fn unknown() -> Self {
-        Currency {
-            code: *b"XXX",
-            exponent: 2,
-        }
+        Currency { code: *b"XXX", exponent: 2 }
     }
 
     /// True for the "no currency" placeholder.

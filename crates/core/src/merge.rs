@@ -39,10 +39,7 @@ pub fn merge_statements(statements: Vec<Statement>) -> Vec<(Statement, MergeRepo
             None => groups.push((key, vec![statement])),
         }
     }
-    groups
-        .into_iter()
-        .filter_map(|(_, members)| merge_group(members))
-        .collect()
+    groups.into_iter().filter_map(|(_, members)| merge_group(members)).collect()
 }
 
 fn merge_group(mut members: Vec<Statement>) -> Option<(Statement, MergeReport)> {
@@ -57,13 +54,7 @@ fn merge_group(mut members: Vec<Statement>) -> Option<(Statement, MergeReport)> 
     if statements_merged > 1 {
         merged.reconciliation = reconcile(&merged);
     }
-    Some((
-        merged,
-        MergeReport {
-            statements_merged,
-            duplicates_removed,
-        },
-    ))
+    Some((merged, MergeReport { statements_merged, duplicates_removed }))
 }
 
 /// Appends `later` to `merged`, dropping the overlap; returns how many rows were dropped.
@@ -73,11 +64,7 @@ fn absorb(merged: &mut Statement, later: Statement) -> usize {
     let mut already: HashMap<Key, usize> = HashMap::new();
     if let (Some(a), Some(b)) = (covered, later_span) {
         if a.overlaps(&b) {
-            for t in merged
-                .transactions
-                .iter()
-                .filter(|t| t.date >= b.start && t.date <= a.end)
-            {
+            for t in merged.transactions.iter().filter(|t| t.date >= b.start && t.date <= a.end) {
                 *already.entry(Key::of(t)).or_default() += 1;
             }
         }
@@ -109,10 +96,7 @@ fn absorb(merged: &mut Statement, later: Statement) -> usize {
 
 fn extend_period(merged: &mut Statement, a: Option<Period>, b: Option<Period>) {
     merged.period = match (a, b) {
-        (Some(a), Some(b)) => Some(Period {
-            start: a.start.min(b.start),
-            end: a.end.max(b.end),
-        }),
+        (Some(a), Some(b)) => Some(Period { start: a.start.min(b.start), end: a.end.max(b.end) }),
         (a, b) => a.or(b),
     };
 }
@@ -120,15 +104,9 @@ fn extend_period(merged: &mut Statement, a: Option<Period>, b: Option<Period>) {
 fn fill_missing_account_details(merged: &mut Statement, later: &Statement) {
     let account = &mut merged.account;
     account.bank = account.bank.take().or_else(|| later.account.bank.clone());
-    account.holder = account
-        .holder
-        .take()
-        .or_else(|| later.account.holder.clone());
+    account.holder = account.holder.take().or_else(|| later.account.holder.clone());
     account.iban = account.iban.take().or_else(|| later.account.iban.clone());
-    account.number = account
-        .number
-        .take()
-        .or_else(|| later.account.number.clone());
+    account.number = account.number.take().or_else(|| later.account.number.clone());
 }
 
 /// Identity of a transaction for overlap detection.
@@ -145,11 +123,7 @@ impl Key {
             None => Key::WithText(
                 t.date,
                 t.amount,
-                t.description
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .to_lowercase(),
+                t.description.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
             ),
         }
     }
@@ -173,10 +147,7 @@ mod tests {
     }
 
     fn statement(account: &str, opening: &str, rows: Vec<Transaction>) -> Statement {
-        let account = Account {
-            number: Some(AccountNumber::parse(account).unwrap()),
-            ..Account::default()
-        };
+        let account = Account { number: Some(AccountNumber::parse(account).unwrap()), ..Account::default() };
         let mut s = Statement::new(account, Currency::parse("NGN").unwrap());
         s.opening_balance = Some(Amount::parse(opening).unwrap());
         s.transactions = rows;
@@ -210,24 +181,13 @@ mod tests {
         assert_eq!(report.duplicates_removed, 2);
         assert_eq!(ledger.transactions.len(), 4);
         assert_eq!(ledger.opening_balance, Some(Amount::parse("1000").unwrap()));
-        assert_eq!(
-            ledger.reconciliation.status,
-            ReconciliationStatus::Reconciled
-        );
+        assert_eq!(ledger.reconciliation.status, ReconciliationStatus::Reconciled);
     }
 
     #[test]
     fn without_balances_the_larger_count_of_identical_rows_survives() {
-        let a = statement(
-            "77",
-            "0",
-            vec![row(1, "-5", None, "Coffee"), row(1, "-5", None, "Coffee")],
-        );
-        let b = statement(
-            "77",
-            "0",
-            vec![row(1, "-5", None, "COFFEE "), row(2, "-1", None, "Tea")],
-        );
+        let a = statement("77", "0", vec![row(1, "-5", None, "Coffee"), row(1, "-5", None, "Coffee")]);
+        let b = statement("77", "0", vec![row(1, "-5", None, "COFFEE "), row(2, "-1", None, "Tea")]);
         let merged = merge_statements(vec![a, b]);
         assert_eq!(merged[0].0.transactions.len(), 3);
         assert_eq!(merged[0].1.duplicates_removed, 1);

@@ -65,9 +65,7 @@ impl Amount {
         {
             return Err(invalid());
         }
-        Decimal::from_str_exact(text)
-            .map(Amount)
-            .map_err(|_| invalid())
+        Decimal::from_str_exact(text).map(Amount).map_err(|_| invalid())
     }
 
     /// The underlying decimal, for arithmetic the core does not wrap (ratios, comparisons).
@@ -85,25 +83,17 @@ impl Amount {
 
     /// Checked addition.
     pub fn checked_add(self, other: Amount) -> Result<Amount, CoreError> {
-        self.0
-            .checked_add(other.0)
-            .map(Amount)
-            .ok_or(CoreError::AmountOverflow)
+        self.0.checked_add(other.0).map(Amount).ok_or(CoreError::AmountOverflow)
     }
 
     /// Checked subtraction.
     pub fn checked_sub(self, other: Amount) -> Result<Amount, CoreError> {
-        self.0
-            .checked_sub(other.0)
-            .map(Amount)
-            .ok_or(CoreError::AmountOverflow)
+        self.0.checked_sub(other.0).map(Amount).ok_or(CoreError::AmountOverflow)
     }
 
     /// Sums amounts, failing on overflow rather than wrapping.
     pub fn checked_sum<I: IntoIterator<Item = Amount>>(items: I) -> Result<Amount, CoreError> {
-        items
-            .into_iter()
-            .try_fold(Amount::ZERO, Amount::checked_add)
+        items.into_iter().try_fold(Amount::ZERO, Amount::checked_add)
     }
 
     /// The amount with its sign flipped (debit ↔ credit).
@@ -197,20 +187,7 @@ mod tests {
 
     #[test]
     fn parsing_rejects_anything_but_canonical_decimals() {
-        for bad in [
-            "",
-            "-",
-            ".",
-            "1.",
-            "1e5",
-            "1,00",
-            " 1",
-            "1 ",
-            "--1",
-            "0x10",
-            "1.123456789",
-            "NaN",
-        ] {
+        for bad in ["", "-", ".", "1.", "1e5", "1,00", " 1", "1 ", "--1", "0x10", "1.123456789", "NaN"] {
             assert!(Amount::parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }
@@ -244,17 +221,8 @@ mod tests {
 
     #[test]
     fn min_scale_pads_but_never_truncates() {
-        assert_eq!(
-            Amount::parse("5").unwrap().with_min_scale(2).to_string(),
-            "5.00"
-        );
-        assert_eq!(
-            Amount::parse("5.125")
-                .unwrap()
-                .with_min_scale(2)
-                .to_string(),
-            "5.125"
-        );
+        assert_eq!(Amount::parse("5").unwrap().with_min_scale(2).to_string(), "5.00");
+        assert_eq!(Amount::parse("5.125").unwrap().with_min_scale(2).to_string(), "5.125");
     }
 
     #[test]

@@ -24,12 +24,8 @@ pub enum SourceOrder {
 
 /// Reorders `rows` oldest-first in place and reports what the source order was.
 pub fn into_chronological(rows: &mut [Transaction]) -> SourceOrder {
-    let ascending = rows
-        .windows(2)
-        .all(|w| matches!(w, [a, b] if a.date <= b.date));
-    let descending = rows
-        .windows(2)
-        .all(|w| matches!(w, [a, b] if a.date >= b.date));
+    let ascending = rows.windows(2).all(|w| matches!(w, [a, b] if a.date <= b.date));
+    let descending = rows.windows(2).all(|w| matches!(w, [a, b] if a.date >= b.date));
     match (ascending, descending) {
         // All rows on one day (or fewer than two): only the balances can tell.
         (true, true) => {
@@ -54,16 +50,12 @@ pub fn into_chronological(rows: &mut [Transaction]) -> SourceOrder {
 
 /// How many adjacent pairs satisfy previous balance + amount = balance, read oldest-first.
 fn chain_score(rows: &[Transaction]) -> usize {
-    rows.windows(2)
-        .filter(|w| matches!(w, [a, b] if follows(a.balance, b)))
-        .count()
+    rows.windows(2).filter(|w| matches!(w, [a, b] if follows(a.balance, b))).count()
 }
 
 /// The same score if the list were reversed.
 fn chain_score_reversed(rows: &[Transaction]) -> usize {
-    rows.windows(2)
-        .filter(|w| matches!(w, [newer, older] if follows(older.balance, newer)))
-        .count()
+    rows.windows(2).filter(|w| matches!(w, [newer, older] if follows(older.balance, newer))).count()
 }
 
 fn follows(previous: Option<Amount>, next: &Transaction) -> bool {
@@ -91,12 +83,7 @@ mod tests {
 
     #[test]
     fn newest_first_exports_are_reversed_keeping_same_day_order() {
-        let mut rows = vec![
-            row(3, "1", "13"),
-            row(2, "2", "12"),
-            row(2, "5", "10"),
-            row(1, "5", "5"),
-        ];
+        let mut rows = vec![row(3, "1", "13"), row(2, "2", "12"), row(2, "5", "10"), row(1, "5", "5")];
         assert_eq!(into_chronological(&mut rows), SourceOrder::NewestFirst);
         let days: Vec<_> = rows.iter().map(|t| t.description.as_str()).collect();
         assert_eq!(days, ["1/5", "2/5", "2/2", "3/1"]);

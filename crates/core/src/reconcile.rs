@@ -103,10 +103,7 @@ pub fn reconcile(statement: &Statement) -> Reconciliation {
             (None, Some(_)) => "the source states a closing balance but no opening balance",
             (Some(_), Some(_)) => "amounts overflowed while summing",
         };
-        return Reconciliation {
-            reason: Some(reason.to_owned()),
-            ..Reconciliation::default()
-        };
+        return Reconciliation { reason: Some(reason.to_owned()), ..Reconciliation::default() };
     }
 
     let totals_ok = totals.as_ref().is_none_or(|t| t.holds);
@@ -144,11 +141,7 @@ fn totals_check(statement: &Statement) -> Option<TotalsCheck> {
     let amounts = statement.transactions.iter().map(|t| t.amount);
     let total_credits = Amount::checked_sum(amounts.clone().filter(|a| !a.is_negative())).ok()?;
     let total_debits = Amount::checked_sum(amounts.filter(|a| a.is_negative())).ok()?;
-    let computed_closing = opening
-        .checked_add(total_credits)
-        .ok()?
-        .checked_add(total_debits)
-        .ok()?;
+    let computed_closing = opening.checked_add(total_credits).ok()?.checked_add(total_debits).ok()?;
     let difference = stated_closing.checked_sub(computed_closing).ok()?;
     Some(TotalsCheck {
         opening_balance: opening,
@@ -176,12 +169,7 @@ fn chain_check(opening: Option<Amount>, rows: &[Transaction]) -> Chain {
     let mut start = 0;
     while start < rows.len() {
         let day = rows.get(start).map(|t| t.date);
-        let len = rows
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|t| Some(t.date) == day)
-            .count();
+        let len = rows.get(start..).unwrap_or_default().iter().take_while(|t| Some(t.date) == day).count();
         let group = rows.get(start..start + len).unwrap_or_default();
         anchor = check_day(&mut chain, anchor, start, group);
         start += len.max(1);
@@ -190,17 +178,9 @@ fn chain_check(opening: Option<Amount>, rows: &[Transaction]) -> Chain {
 }
 
 /// Checks one day's rows; returns the balance after the day, when known.
-fn check_day(
-    chain: &mut Chain,
-    anchor: Option<Amount>,
-    offset: usize,
-    group: &[Transaction],
-) -> Option<Amount> {
+fn check_day(chain: &mut Chain, anchor: Option<Amount>, offset: usize, group: &[Transaction]) -> Option<Amount> {
     if let Some(start) = anchor {
-        if group.len() > 1
-            && group.iter().all(|t| t.balance.is_some())
-            && !chains_in_order(start, group)
-        {
+        if group.len() > 1 && group.iter().all(|t| t.balance.is_some()) && !chains_in_order(start, group) {
             if let Some((end, moved)) = chain_in_some_order(start, group) {
                 chain.checked += group.len();
                 chain.consistent += group.len();
@@ -214,15 +194,13 @@ fn check_day(
 
 fn chains_in_order(start: Amount, group: &[Transaction]) -> bool {
     let mut balance = start;
-    group
-        .iter()
-        .all(|t| match (balance.checked_add(t.amount), t.balance) {
-            (Ok(next), Some(printed)) if next == printed => {
-                balance = next;
-                true
-            }
-            _ => false,
-        })
+    group.iter().all(|t| match (balance.checked_add(t.amount), t.balance) {
+        (Ok(next), Some(printed)) if next == printed => {
+            balance = next;
+            true
+        }
+        _ => false,
+    })
 }
 
 /// Greedy search for an order of the day's rows under which every printed balance follows;
@@ -234,9 +212,7 @@ fn chain_in_some_order(start: Amount, group: &[Transaction]) -> Option<(Amount, 
     let mut position = 0;
     while !remaining.is_empty() {
         let pick = remaining.iter().position(|&i| {
-            group
-                .get(i)
-                .is_some_and(|t| balance.checked_add(t.amount).ok() == t.balance)
+            group.get(i).is_some_and(|t| balance.checked_add(t.amount).ok() == t.balance)
         })?;
         let index = remaining.remove(pick);
         if index != position {
@@ -248,12 +224,7 @@ fn chain_in_some_order(start: Amount, group: &[Transaction]) -> Option<(Amount, 
     Some((balance, moved))
 }
 
-fn check_in_order(
-    chain: &mut Chain,
-    mut anchor: Option<Amount>,
-    offset: usize,
-    group: &[Transaction],
-) -> Option<Amount> {
+fn check_in_order(chain: &mut Chain, mut anchor: Option<Amount>, offset: usize, group: &[Transaction]) -> Option<Amount> {
     // Amounts of rows without a printed balance, waiting for the next printed one.
     let mut pending = Amount::ZERO;
     let mut pending_rows = 0;
@@ -264,9 +235,7 @@ fn check_in_order(
             continue;
         };
         if let Some(previous) = anchor {
-            let expected = previous
-                .checked_add(pending)
-                .and_then(|b| b.checked_add(row.amount));
+            let expected = previous.checked_add(pending).and_then(|b| b.checked_add(row.amount));
             chain.checked += 1 + pending_rows;
             match expected {
                 Ok(expected) if expected == printed => chain.consistent += 1 + pending_rows,
@@ -299,20 +268,12 @@ mod tests {
     }
 
     fn row(day: u32, value: &str, balance: Option<&str>) -> Transaction {
-        let mut t = Transaction::new(
-            NaiveDate::from_ymd_opt(2024, 3, day).unwrap(),
-            "x",
-            amount(value),
-        );
+        let mut t = Transaction::new(NaiveDate::from_ymd_opt(2024, 3, day).unwrap(), "x", amount(value));
         t.balance = balance.map(amount);
         t
     }
 
-    fn statement(
-        opening: Option<&str>,
-        closing: Option<&str>,
-        rows: Vec<Transaction>,
-    ) -> Statement {
+    fn statement(opening: Option<&str>, closing: Option<&str>, rows: Vec<Transaction>) -> Statement {
         let mut s = Statement::new(Account::default(), Currency::parse("NGN").unwrap());
         s.opening_balance = opening.map(amount);
         s.closing_balance = closing.map(amount);
@@ -325,10 +286,7 @@ mod tests {
         let s = statement(
             Some("100.00"),
             Some("80.50"),
-            vec![
-                row(1, "-20.00", Some("80.00")),
-                row(2, "0.50", Some("80.50")),
-            ],
+            vec![row(1, "-20.00", Some("80.00")), row(2, "0.50", Some("80.50"))],
         );
         let r = reconcile(&s);
         assert_eq!(r.status, ReconciliationStatus::Reconciled);
@@ -361,11 +319,7 @@ mod tests {
         let s = statement(
             Some("95"),
             Some("95"),
-            vec![
-                row(1, "10", Some("105")),
-                row(1, "-20", Some("85")),
-                row(1, "10", Some("95")),
-            ],
+            vec![row(1, "10", Some("105")), row(1, "-20", Some("85")), row(1, "10", Some("95"))],
         );
         let mut shuffled = s.clone();
         shuffled.transactions.swap(0, 1);
@@ -379,11 +333,7 @@ mod tests {
         let s = statement(
             Some("100"),
             None,
-            vec![
-                row(1, "-10", None),
-                row(1, "-10", Some("80")),
-                row(2, "5", Some("85")),
-            ],
+            vec![row(1, "-10", None), row(1, "-10", Some("80")), row(2, "5", Some("85"))],
         );
         let r = reconcile(&s);
         assert_eq!(r.status, ReconciliationStatus::Reconciled);
@@ -407,11 +357,7 @@ mod tests {
 
     #[test]
     fn without_an_opening_balance_the_first_printed_balance_anchors_the_chain() {
-        let r = reconcile(&statement(
-            None,
-            None,
-            vec![row(1, "5", Some("5")), row(2, "5", Some("10"))],
-        ));
+        let r = reconcile(&statement(None, None, vec![row(1, "5", Some("5")), row(2, "5", Some("10"))]));
         assert_eq!(r.status, ReconciliationStatus::Reconciled);
         assert_eq!(r.rows_checked, 1);
     }

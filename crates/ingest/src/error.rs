@@ -71,10 +71,6 @@ impl IngestError {
 
     /// Shorthand for a [`IngestError::Malformed`] error.
     pub fn malformed(format: Format, location: Option<String>, detail: impl Into<String>) -> Self {
-        IngestError::Malformed {
-            format,
-            location,
-            detail: detail.into(),
-        }
+        IngestError::Malformed { format, location, detail: detail.into() }
     }
 }

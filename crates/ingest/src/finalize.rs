@@ -3,18 +3,13 @@
 
 use std::sync::Arc;
 
-use ledgerlens_core::order::{SourceOrder, into_chronological};
-use ledgerlens_core::{Currency, Period, Statement, reconcile};
+use ledgerlens_core::order::{into_chronological, SourceOrder};
+use ledgerlens_core::{reconcile, Currency, Period, Statement};
 
 use crate::ReadOptions;
 
 /// Finalises raw statements from one file.
-pub fn finalize(
-    file_name: &str,
-    statements: Vec<Statement>,
-    options: &ReadOptions,
-    warnings: &mut Vec<String>,
-) -> Vec<Statement> {
+pub fn finalize(file_name: &str, statements: Vec<Statement>, options: &ReadOptions, warnings: &mut Vec<String>) -> Vec<Statement> {
     let file: Arc<str> = Arc::from(file_name);
     statements
         .into_iter()
@@ -27,14 +22,8 @@ pub fn finalize(
             }
             match into_chronological(&mut s.transactions) {
                 SourceOrder::OldestFirst => {}
-                SourceOrder::NewestFirst => warnings.push(format!(
-                    "statement {}: rows were newest-first and have been reversed",
-                    i + 1
-                )),
-                SourceOrder::Unordered => warnings.push(format!(
-                    "statement {}: rows were out of date order and have been sorted by date",
-                    i + 1
-                )),
+                SourceOrder::NewestFirst => warnings.push(format!("statement {}: rows were newest-first and have been reversed", i + 1)),
+                SourceOrder::Unordered => warnings.push(format!("statement {}: rows were out of date order and have been sorted by date", i + 1)),
             }
             let currency = s.currency;
             normalise_scale(&mut s, currency);
@@ -48,16 +37,9 @@ pub fn finalize(
                 if span.start < p.start || span.end > p.end {
                     warnings.push(format!(
                         "statement {}: transactions run {}..{}, outside the stated period {}..{}",
-                        i + 1,
-                        span.start,
-                        span.end,
-                        p.start,
-                        p.end
+                        i + 1, span.start, span.end, p.start, p.end
                     ));
-                    s.period = Some(Period {
-                        start: p.start.min(span.start),
-                        end: p.end.max(span.end),
-                    });
+                    s.period = Some(Period { start: p.start.min(span.start), end: p.end.max(span.end) });
                 }
             }
             s.reconciliation = reconcile(&s);
@@ -68,14 +50,7 @@ pub fn finalize(
 
 fn normalise_scale(s: &mut Statement, currency: Currency) {
     let minor = currency.minor_units();
-    for balance in [
-        &mut s.opening_balance,
-        &mut s.closing_balance,
-        &mut s.available_balance,
-    ]
-    .into_iter()
-    .flatten()
-    {
+    for balance in [&mut s.opening_balance, &mut s.closing_balance, &mut s.available_balance].into_iter().flatten() {
         *balance = balance.with_min_scale(minor);
     }
     for t in &mut s.transactions {

@@ -40,12 +40,7 @@ pub struct ReadOptions {
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions {
-            password: None,
-            default_currency: None,
-            date_order_hint: None,
-            max_bytes: DEFAULT_MAX_BYTES,
-        }
+        ReadOptions { password: None, default_currency: None, date_order_hint: None, max_bytes: DEFAULT_MAX_BYTES }
     }
 }
 
@@ -70,17 +65,10 @@ pub struct Parsed {
 }
 
 /// Reads one file into a document: sniff, parse, order, reconcile.
-pub fn read_document(
-    file_name: &str,
-    bytes: &[u8],
-    options: &ReadOptions,
-) -> Result<Document, IngestError> {
+pub fn read_document(file_name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Document, IngestError> {
     let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
     if size > options.max_bytes {
-        return Err(IngestError::TooLarge {
-            size_bytes: size,
-            limit_bytes: options.max_bytes,
-        });
+        return Err(IngestError::TooLarge { size_bytes: size, limit_bytes: options.max_bytes });
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(IngestError::Empty);
@@ -93,34 +81,19 @@ pub fn read_document(
     } else {
         ""
     };
-    let input = Input {
-        bytes,
-        text,
-        options,
-    };
+    let input = Input { bytes, text, options };
     let parsed = formats::parse(format, &input)?;
     let mut warnings = parsed.warnings;
     let statements = finalize::finalize(file_name, parsed.statements, options, &mut warnings);
-    if statements.iter().all(|s| {
-        s.transactions.is_empty() && s.opening_balance.is_none() && s.closing_balance.is_none()
-    }) {
+    if statements.iter().all(|s| s.transactions.is_empty() && s.opening_balance.is_none() && s.closing_balance.is_none()) {
         return Err(IngestError::NoStatements(format));
     }
-    Ok(Document {
-        file: file_name.to_owned(),
-        format,
-        sha256: sha256_hex(bytes),
-        statements,
-        warnings,
-    })
+    Ok(Document { file: file_name.to_owned(), format, sha256: sha256_hex(bytes), statements, warnings })
 }
 
 /// Hex SHA-256 of the input.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The format a file would be read as, without parsing it.

@@ -30,10 +30,8 @@ impl std::fmt::Display for NotAnAmount {
 /// Longest text we consider; a real amount is never longer.
 const MAX_AMOUNT_CHARS: usize = 64;
 
-const CURRENCY_SYMBOLS: &[&str] = &[
-    "₦", "$", "€", "£", "¥", "₵", "₹", "₣", "R$", "CFA", "FCFA", "Fr.", "kr", "zł", "Ksh", "KSh",
-    "GH₵",
-];
+const CURRENCY_SYMBOLS: &[&str] =
+    &["₦", "$", "€", "£", "¥", "₵", "₹", "₣", "R$", "CFA", "FCFA", "Fr.", "kr", "zł", "Ksh", "KSh", "GH₵"];
 
 /// Splits off sign markers and currency decorations; returns (negative?, bare number text).
 fn strip_decorations(text: &str) -> Option<(bool, String)> {
@@ -45,14 +43,7 @@ fn strip_decorations(text: &str) -> Option<(bool, String)> {
     }
     // Credit/debit suffixes: "12.00 CR", "12.00DR", "12.00 Dr.", "12,00 D", "12,00 C" (French "C"/"D").
     let upper = s.to_ascii_uppercase();
-    for (suffix, is_debit) in [
-        ("DR.", true),
-        ("CR.", false),
-        ("DR", true),
-        ("CR", false),
-        (" D", true),
-        (" C", false),
-    ] {
+    for (suffix, is_debit) in [("DR.", true), ("CR.", false), ("DR", true), ("CR", false), (" D", true), (" C", false)] {
         if upper.ends_with(suffix) && s.len() > suffix.len() {
             let cut = s.len() - suffix.len();
             if s.is_char_boundary(cut) {
@@ -64,11 +55,7 @@ fn strip_decorations(text: &str) -> Option<(bool, String)> {
     }
     // A sign written before the currency symbol: "-$5.00", "-₦ 1,000".
     if let Some(rest) = s.strip_prefix('-') {
-        if rest
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_ascii_digit() && c != '.')
-        {
+        if rest.chars().next().is_some_and(|c| !c.is_ascii_digit() && c != '.') {
             negative ^= true;
             s = rest.trim_start().to_owned();
         }
@@ -93,11 +80,7 @@ fn strip_decorations(text: &str) -> Option<(bool, String)> {
         if s.len() > 3 && s.is_char_boundary(s.len() - 3) {
             let tail = s.get(s.len() - 3..).unwrap_or_default();
             if tail.bytes().all(|b| b.is_ascii_uppercase()) {
-                s = s
-                    .get(..s.len() - 3)
-                    .unwrap_or_default()
-                    .trim_end()
-                    .to_owned();
+                s = s.get(..s.len() - 3).unwrap_or_default().trim_end().to_owned();
             }
         }
         if s.len() == before {
@@ -131,29 +114,15 @@ fn decisive_mark(bare: &str) -> Option<DecimalMark> {
     let last_dot = bare.rfind('.');
     let last_comma = bare.rfind(',');
     match (last_dot, last_comma) {
-        (Some(d), Some(c)) => Some(if d > c {
-            DecimalMark::Dot
-        } else {
-            DecimalMark::Comma
-        }),
+        (Some(d), Some(c)) => Some(if d > c { DecimalMark::Dot } else { DecimalMark::Comma }),
         (Some(p), None) | (None, Some(p)) => {
-            let mark = if last_dot.is_some() {
-                DecimalMark::Dot
-            } else {
-                DecimalMark::Comma
-            };
+            let mark = if last_dot.is_some() { DecimalMark::Dot } else { DecimalMark::Comma };
             let sep = if mark == DecimalMark::Dot { '.' } else { ',' };
             let count = bare.matches(sep).count();
-            let digits_after = bare
-                .get(p + 1..)
-                .map_or(0, |t| t.chars().filter(char::is_ascii_digit).count());
+            let digits_after = bare.get(p + 1..).map_or(0, |t| t.chars().filter(char::is_ascii_digit).count());
             if count > 1 {
                 // Repeated: a thousands separator, so the other mark is the decimal one.
-                Some(if mark == DecimalMark::Dot {
-                    DecimalMark::Comma
-                } else {
-                    DecimalMark::Dot
-                })
+                Some(if mark == DecimalMark::Dot { DecimalMark::Comma } else { DecimalMark::Dot })
             } else if digits_after == 3 {
                 None
             } else {
@@ -178,11 +147,7 @@ pub fn infer_decimal_mark<'a, I: IntoIterator<Item = &'a str>>(values: I) -> Dec
             }
         }
     }
-    if comma > dot {
-        DecimalMark::Comma
-    } else {
-        DecimalMark::Dot
-    }
+    if comma > dot { DecimalMark::Comma } else { DecimalMark::Dot }
 }
 
 /// Parses one amount. With `mark` = `None` the value decides for itself (dot when ambiguous).
@@ -192,9 +157,7 @@ pub fn parse_amount(text: &str, mark: Option<DecimalMark>) -> Result<Amount, Not
         return Err(fail());
     }
     let (negative, bare) = strip_decorations(text).ok_or_else(fail)?;
-    let mark = mark
-        .or_else(|| decisive_mark(&bare))
-        .unwrap_or(DecimalMark::Dot);
+    let mark = mark.or_else(|| decisive_mark(&bare)).unwrap_or(DecimalMark::Dot);
     let (decimal, group) = match mark {
         DecimalMark::Dot => ('.', ','),
         DecimalMark::Comma => (',', '.'),
@@ -235,9 +198,7 @@ mod tests {
     use super::*;
 
     fn p(text: &str, mark: Option<DecimalMark>) -> String {
-        parse_amount(text, mark)
-            .map(|a| a.to_string())
-            .unwrap_or_else(|e| format!("ERR {e}"))
+        parse_amount(text, mark).map(|a| a.to_string()).unwrap_or_else(|e| format!("ERR {e}"))
     }
 
     #[test]
@@ -279,10 +240,7 @@ mod tests {
 
     #[test]
     fn the_column_decides_the_mark_from_decisive_values() {
-        assert_eq!(
-            infer_decimal_mark(["1.234", "12,50", "3,00"]),
-            DecimalMark::Comma
-        );
+        assert_eq!(infer_decimal_mark(["1.234", "12,50", "3,00"]), DecimalMark::Comma);
         assert_eq!(infer_decimal_mark(["1,234", "12.50"]), DecimalMark::Dot);
         assert_eq!(infer_decimal_mark(["1,234"]), DecimalMark::Dot);
     }

@@ -16,9 +16,7 @@ pub fn is_text(format: Format) -> bool {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w.eq_ignore_ascii_case(needle))
+    haystack.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Detects the format of a file.
@@ -31,9 +29,7 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
         return if contains(head, b"xl/") || contains(bytes, b"xl/workbook") {
             Ok(Format::Xlsx)
         } else {
-            Err(IngestError::UnknownFormat(
-                "a ZIP archive that is not an Excel workbook".to_owned(),
-            ))
+            Err(IngestError::UnknownFormat("a ZIP archive that is not an Excel workbook".to_owned()))
         };
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
@@ -50,24 +46,14 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
 /// Detects a text format from (the start of) its text.
 pub fn detect_text(text: &str) -> Option<Format> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    let upper_head: String = trimmed
-        .chars()
-        .take(4096)
-        .collect::<String>()
-        .to_ascii_uppercase();
-    if upper_head.contains("OFXHEADER")
-        || upper_head.contains("<OFX>")
-        || upper_head.contains("<OFX ")
-    {
+    let upper_head: String = trimmed.chars().take(4096).collect::<String>().to_ascii_uppercase();
+    if upper_head.contains("OFXHEADER") || upper_head.contains("<OFX>") || upper_head.contains("<OFX ") {
         let xml = upper_head.starts_with("<?XML") || upper_head.contains("<?OFX");
         return Some(if xml { Format::Ofx2 } else { Format::Ofx1 });
     }
     if trimmed.starts_with('<') {
         let head: String = trimmed.chars().take(4096).collect();
-        if head.contains("camt.05")
-            || head.contains("BkToCstmrStmt")
-            || head.contains("BkToCstmrAcctRpt")
-        {
+        if head.contains("camt.05") || head.contains("BkToCstmrStmt") || head.contains("BkToCstmrAcctRpt") {
             return Some(Format::Camt053);
         }
         return None;
@@ -79,10 +65,7 @@ pub fn detect_text(text: &str) -> Option<Format> {
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return formats::json::sniff(trimmed);
     }
-    if upper_head.starts_with("!TYPE:")
-        || upper_head.starts_with("!ACCOUNT")
-        || upper_head.starts_with("!OPTION")
-    {
+    if upper_head.starts_with("!TYPE:") || upper_head.starts_with("!ACCOUNT") || upper_head.starts_with("!OPTION") {
         return Some(Format::Qif);
     }
     if let Some(format) = formats::mt940::sniff(trimmed) {

@@ -44,12 +44,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), IngestError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest)
             .map(|s| (Cow::Borrowed(s), Encoding::Utf8))
-            .map_err(|e| {
-                IngestError::Encoding(format!(
-                    "invalid UTF-8 after a UTF-8 byte-order mark at byte {}",
-                    e.valid_up_to() + 3
-                ))
-            });
+            .map_err(|e| IngestError::Encoding(format!("invalid UTF-8 after a UTF-8 byte-order mark at byte {}", e.valid_up_to() + 3)));
     }
     let utf16 = if bytes.starts_with(b"\xFF\xFE") {
         Some(Encoding::Utf16Le)
@@ -59,11 +54,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), IngestError> {
         sniff_utf16(bytes)
     };
     if let Some(kind) = utf16 {
-        let codec = if kind == Encoding::Utf16Le {
-            UTF_16LE
-        } else {
-            UTF_16BE
-        };
+        let codec = if kind == Encoding::Utf16Le { UTF_16LE } else { UTF_16BE };
         let (text, had_errors) = codec.decode_with_bom_removal(bytes);
         if had_errors {
             return Err(IngestError::Encoding("invalid UTF-16 sequence".to_owned()));
@@ -74,9 +65,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, Encoding), IngestError> {
         Ok(s) => Ok((Cow::Borrowed(s), Encoding::Utf8)),
         Err(_) => {
             if bytes.contains(&0) {
-                return Err(IngestError::Encoding(
-                    "binary content (NUL bytes) in a text file".to_owned(),
-                ));
+                return Err(IngestError::Encoding("binary content (NUL bytes) in a text file".to_owned()));
             }
             let (text, _, _) = WINDOWS_1252.decode(bytes);
             Ok((text, Encoding::Windows1252))

@@ -1,9 +1,7 @@
 //! Random but consistent ledgers.
 
 use chrono::{Days, NaiveDate};
-use ledgerlens_core::{
-    Account, AccountKind, AccountNumber, Amount, Currency, Period, Statement, Transaction,
-};
+use ledgerlens_core::{Account, AccountKind, AccountNumber, Amount, Currency, Period, Statement, Transaction};
 
 use crate::rng::Rng;
 
@@ -46,11 +44,7 @@ const PAYEES: &[(&str, i64, i64)] = &[
     ("NIP TRANSFER FROM CHIOMA NWOSU", 200_000, 15_000_000),
     ("REVERSAL POS SHOPRITE", 100_000, 1_000_000),
     ("Paiement café Crème & Cie; «spécial»", -800_000, -100_000),
-    (
-        "Überweisung \"Miete\", Müller/Straße",
-        -20_000_000,
-        -5_000_000,
-    ),
+    ("Überweisung \"Miete\", Müller/Straße", -20_000_000, -5_000_000),
 ];
 
 /// Generates one statement whose balances reconcile exactly.
@@ -73,9 +67,7 @@ pub fn generate(options: &GenerateOptions) -> Statement {
     let mut date = options.start;
     for index in 0..options.transactions {
         if rng.chance(35) {
-            date = date
-                .checked_add_days(Days::new(rng.below(3) + 1))
-                .unwrap_or(date);
+            date = date.checked_add_days(Days::new(rng.below(3) + 1)).unwrap_or(date);
         }
         let salary_day = index % 40 == 0;
         let (text, lo, hi) = if salary_day {
@@ -90,17 +82,11 @@ pub fn generate(options: &GenerateOptions) -> Statement {
         let mut t = Transaction::new(date, text, amount);
         t.balance = Some(balance);
         t.reference = Some(format!("REF{:08}", index + 1));
-        t.value_date = rng
-            .chance(10)
-            .then(|| date.checked_add_days(Days::new(1)))
-            .flatten();
+        t.value_date = rng.chance(10).then(|| date.checked_add_days(Days::new(1))).flatten();
         statement.transactions.push(t);
     }
     statement.closing_balance = Some(balance);
-    statement.period = Some(Period {
-        start: options.start,
-        end: date.max(options.start),
-    });
+    statement.period = Some(Period { start: options.start, end: date.max(options.start) });
     statement
 }
 
@@ -118,16 +104,13 @@ fn minor(value_cents: i64, exponent: u32) -> Amount {
 
 #[cfg(test)]
 mod tests {
-    use ledgerlens_core::{ReconciliationStatus, reconcile};
+    use ledgerlens_core::{reconcile, ReconciliationStatus};
 
     use super::*;
 
     #[test]
     fn generated_statements_reconcile_and_are_reproducible() {
-        let options = GenerateOptions {
-            transactions: 500,
-            ..GenerateOptions::default()
-        };
+        let options = GenerateOptions { transactions: 500, ..GenerateOptions::default() };
         let a = generate(&options);
         assert_eq!(a, generate(&options));
         assert_eq!(a.transactions.len(), 500);
@@ -136,15 +119,7 @@ mod tests {
 
     #[test]
     fn zero_decimal_currencies_get_whole_amounts() {
-        let options = GenerateOptions {
-            currency: Currency::parse("XOF").unwrap(),
-            ..GenerateOptions::default()
-        };
-        assert!(
-            generate(&options)
-                .transactions
-                .iter()
-                .all(|t| t.amount.to_minor(0).is_some())
-        );
+        let options = GenerateOptions { currency: Currency::parse("XOF").unwrap(), ..GenerateOptions::default() };
+        assert!(generate(&options).transactions.iter().all(|t| t.amount.to_minor(0).is_some()));
     }
 }

@@ -9,5 +9,5 @@ pub mod generate;
 pub mod rng;
 pub mod write;
 
-pub use generate::{GenerateOptions, generate};
-pub use write::{OutputFormat, write};
+pub use generate::{generate, GenerateOptions};
+pub use write::{write, OutputFormat};

@@ -2,12 +2,9 @@
 
 use ledgerlens_core::Format;
 
-use crate::{IngestError, Input, Parsed};
+use crate::{Input, IngestError, Parsed};
 
 /// Parses an XLSX or XLS workbook.
 pub fn parse(format: Format, _input: &Input<'_>) -> Result<Parsed, IngestError> {
-    Err(IngestError::Unsupported {
-        format,
-        detail: "excel parser not written yet".to_owned(),
-    })
+    Err(IngestError::Unsupported { format, detail: "excel parser not written yet".to_owned() })
 }

@@ -11,7 +11,7 @@ pub mod tabular;
 
 use ledgerlens_core::Format;
 
-use crate::{IngestError, Input, Parsed};
+use crate::{Input, IngestError, Parsed};
 
 /// Dispatches to the parser of a detected format.
 pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
@@ -29,12 +29,8 @@ pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
         | Format::MyBankStatementJson => json::parse(format, input),
         Format::Pdf => Err(IngestError::Unsupported {
             format,
-            detail: "PDF statements are read by the PDF reader (issue 3), not yet in this build"
-                .to_owned(),
+            detail: "PDF statements are read by the PDF reader (issue 3), not yet in this build".to_owned(),
         }),
-        _ => Err(IngestError::Unsupported {
-            format,
-            detail: "no parser".to_owned(),
-        }),
+        _ => Err(IngestError::Unsupported { format, detail: "no parser".to_owned() }),
     }
 }

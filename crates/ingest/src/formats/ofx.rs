@@ -2,12 +2,9 @@
 
 use ledgerlens_core::Format;
 
-use crate::{IngestError, Input, Parsed};
+use crate::{Input, IngestError, Parsed};
 
 /// Parses a ofx file.
 pub fn parse(_input: &Input<'_>) -> Result<Parsed, IngestError> {
-    Err(IngestError::Unsupported {
-        format: Format::Csv,
-        detail: "ofx parser not written yet".to_owned(),
-    })
+    Err(IngestError::Unsupported { format: Format::Csv, detail: "ofx parser not written yet".to_owned() })
 }

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use ledgerlens_core::Document;
-use ledgerlens_ingest::{IngestError, ReadOptions, read_document};
+use ledgerlens_ingest::{read_document, IngestError, ReadOptions};
 
 /// The corpus root: `$LEDGERLENS_CORPUS`, else `../shared/corpus` beside the clone.
 pub fn corpus_root() -> Option<PathBuf> {
@@ -17,9 +17,7 @@ pub fn corpus_root() -> Option<PathBuf> {
 /// check is visible in the test output.
 pub fn corpus_file(relative: &str) -> Option<PathBuf> {
     let Some(root) = corpus_root() else {
-        eprintln!(
-            "SKIPPED: the external corpus (../shared/corpus) is absent; {relative} not checked"
-        );
+        eprintln!("SKIPPED: the external corpus (../shared/corpus) is absent; {relative} not checked");
         return None;
     };
     let path = root.join(relative);
@@ -33,17 +31,10 @@ pub fn read_corpus(relative: &str) -> Option<Result<Document, IngestError>> {
 }
 
 /// Reads a corpus file with the given options.
-pub fn read_corpus_with(
-    relative: &str,
-    options: &ReadOptions,
-) -> Option<Result<Document, IngestError>> {
+pub fn read_corpus_with(relative: &str, options: &ReadOptions) -> Option<Result<Document, IngestError>> {
     let path = corpus_file(relative)?;
     let bytes = std::fs::read(&path).expect("corpus file readable");
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("file")
-        .to_owned();
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file").to_owned();
     Some(read_document(&name, &bytes, options))
 }
 
@@ -56,9 +47,7 @@ pub fn corpus_files(dir: &str, extensions: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![root.join(dir)];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for entry in entries.flatten() {
             let p = entry.path();
             if p.is_dir() {

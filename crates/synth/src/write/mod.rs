@@ -96,24 +96,12 @@ impl OutputFormat {
 
     /// True when the format carries a running balance on each row.
     pub fn carries_row_balances(self) -> bool {
-        !matches!(
-            self,
-            OutputFormat::Qif
-                | OutputFormat::Ofx1
-                | OutputFormat::Ofx2
-                | OutputFormat::Mt940
-                | OutputFormat::Camt053
-        )
+        !matches!(self, OutputFormat::Qif | OutputFormat::Ofx1 | OutputFormat::Ofx2 | OutputFormat::Mt940 | OutputFormat::Camt053)
     }
 
     /// True when the format carries opening and closing balances.
     pub fn carries_opening_and_closing(self) -> bool {
-        matches!(
-            self,
-            OutputFormat::Mt940
-                | OutputFormat::Camt053
-                | OutputFormat::Csv(CsvDialect::GermanNewestFirst)
-        )
+        matches!(self, OutputFormat::Mt940 | OutputFormat::Camt053 | OutputFormat::Csv(CsvDialect::GermanNewestFirst))
     }
 }
 

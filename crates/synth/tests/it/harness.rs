@@ -1,18 +1,13 @@
 //! The shared round-trip check and the proptest strategy for random ledgers.
 
 use chrono::{Days, NaiveDate};
-use ledgerlens_core::{
-    Account, AccountKind, AccountNumber, Amount, Currency, Period, ReconciliationStatus, Statement,
-    Transaction,
-};
-use ledgerlens_ingest::{ReadOptions, read_document};
-use ledgerlens_synth::write::{OutputFormat, expected_description, write};
+use ledgerlens_core::{Account, AccountKind, AccountNumber, Amount, Currency, Period, ReconciliationStatus, Statement, Transaction};
+use ledgerlens_ingest::{read_document, ReadOptions};
+use ledgerlens_synth::write::{expected_description, write, OutputFormat};
 use proptest::prelude::*;
 
 /// Currencies with 0, 2 and 3 decimals.
-const CURRENCIES: &[&str] = &[
-    "NGN", "EUR", "USD", "XOF", "JPY", "KWD", "GHS", "KES", "GBP", "INR",
-];
+const CURRENCIES: &[&str] = &["NGN", "EUR", "USD", "XOF", "JPY", "KWD", "GHS", "KES", "GBP", "INR"];
 
 /// Descriptions with accents, delimiters, quotes and XML/SGML specials.
 fn description() -> impl Strategy<Value = String> {
@@ -36,12 +31,7 @@ fn description() -> impl Strategy<Value = String> {
 /// A random statement: any currency, balances that may go negative, runs of same-day rows, long
 /// descriptions. Its balances always reconcile.
 pub fn statement() -> impl Strategy<Value = Statement> {
-    let row = (
-        0u64..3,
-        -5_000_000i64..5_000_000,
-        description(),
-        any::<bool>(),
-    );
+    let row = (0u64..3, -5_000_000i64..5_000_000, description(), any::<bool>());
     (
         proptest::sample::select(CURRENCIES),
         -1_000_000i64..10_000_000,
@@ -92,59 +82,22 @@ pub fn assert_round_trip(format: OutputFormat, statement: &Statement) -> Result<
     prop_assert_eq!(doc.statements.len(), 1, "{:?}: one statement", format);
     let got = &doc.statements[0];
     prop_assert_eq!(got.currency, statement.currency, "{:?}: currency", format);
-    prop_assert_eq!(
-        got.transactions.len(),
-        statement.transactions.len(),
-        "{:?}: count",
-        format
-    );
-    for (i, (g, w)) in got
-        .transactions
-        .iter()
-        .zip(&statement.transactions)
-        .enumerate()
-    {
+    prop_assert_eq!(got.transactions.len(), statement.transactions.len(), "{:?}: count", format);
+    for (i, (g, w)) in got.transactions.iter().zip(&statement.transactions).enumerate() {
         prop_assert_eq!(g.date, w.date, "{:?} row {}: date", format, i);
         prop_assert_eq!(g.amount, w.amount, "{:?} row {}: amount", format, i);
-        prop_assert_eq!(
-            &g.description,
-            &expected_description(format, &w.description),
-            "{:?} row {}: description",
-            format,
-            i
-        );
+        prop_assert_eq!(&g.description, &expected_description(format, &w.description), "{:?} row {}: description", format, i);
         if format.carries_row_balances() {
             prop_assert_eq!(g.balance, w.balance, "{:?} row {}: balance", format, i);
         }
     }
     if format.carries_opening_and_closing() {
-        prop_assert_eq!(
-            got.opening_balance,
-            statement.opening_balance,
-            "{:?}: opening",
-            format
-        );
-        prop_assert_eq!(
-            got.closing_balance,
-            statement.closing_balance,
-            "{:?}: closing",
-            format
-        );
+        prop_assert_eq!(got.opening_balance, statement.opening_balance, "{:?}: opening", format);
+        prop_assert_eq!(got.closing_balance, statement.closing_balance, "{:?}: closing", format);
     }
     if format.carries_row_balances() || format.carries_opening_and_closing() {
-        prop_assert_eq!(
-            got.reconciliation.status,
-            ReconciliationStatus::Reconciled,
-            "{:?}: {:?}",
-            format,
-            got.reconciliation
-        );
-        prop_assert_eq!(
-            got.reconciliation.data_sanity,
-            Some(100.0),
-            "{:?}: data sanity",
-            format
-        );
+        prop_assert_eq!(got.reconciliation.status, ReconciliationStatus::Reconciled, "{:?}: {:?}", format, got.reconciliation);
+        prop_assert_eq!(got.reconciliation.data_sanity, Some(100.0), "{:?}: data sanity", format);
     }
     Ok(())
 }

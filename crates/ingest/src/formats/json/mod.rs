@@ -2,7 +2,7 @@
 
 use ledgerlens_core::Format;
 
-use crate::{IngestError, Input, Parsed};
+use crate::{Input, IngestError, Parsed};
 
 /// Detects which aggregator produced a JSON document.
 pub fn sniff(_text: &str) -> Option<Format> {
@@ -11,8 +11,5 @@ pub fn sniff(_text: &str) -> Option<Format> {
 
 /// Parses an aggregator JSON document.
 pub fn parse(format: Format, _input: &Input<'_>) -> Result<Parsed, IngestError> {
-    Err(IngestError::Unsupported {
-        format,
-        detail: "json parser not written yet".to_owned(),
-    })
+    Err(IngestError::Unsupported { format, detail: "json parser not written yet".to_owned() })
 }
