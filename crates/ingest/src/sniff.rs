@@ -74,6 +74,10 @@ pub fn detect_text(text: &str) -> Option<Format> {
         }
         return None;
     }
+    if trimmed.starts_with("{1:") {
+        // A SWIFT basic header block, not JSON.
+        return formats::mt940::sniff(trimmed);
+    }
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         return formats::json::sniff(trimmed);
     }
