@@ -35,7 +35,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         ..GenerateOptions::default()
     });
     println!(
-        "{:<22} {:<22} {:>6} {:>16} {:>16} {:<12} {:>7}",
+        "{:<28} {:<22} {:>6} {:>16} {:>16} {:<12} {:>7}",
         "file", "detected format", "rows", "opening", "closing", "reconciled", "sanity"
     );
     let mut failures = 0;
@@ -71,7 +71,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
                 .data_sanity
                 .map_or_else(|| "-".to_owned(), |d| format!("{d}%"));
             println!(
-                "{:<22} {:<22} {:>6} {:>16} {:>16} {:<12} {:>7}",
+                "{:<28} {:<22} {:>6} {:>16} {:>16} {:<12} {:>7}",
                 name,
                 document.format.name(),
                 s.transactions.len(),

@@ -185,6 +185,15 @@ pub struct Account {
 }
 
 impl Account {
+    /// The unmasked number, else the unmasked IBAN: what a statement file prints as "the
+    /// account". For writers of files and callers that asked for unmasked output only.
+    pub fn revealed_identifier(&self) -> Option<&str> {
+        self.number
+            .as_ref()
+            .map(AccountNumber::reveal)
+            .or_else(|| self.iban.as_ref().map(Iban::reveal))
+    }
+
     /// A key identifying the account across files: IBAN, else number (+ bank id), else `None`
     /// (anonymous accounts are never merged with each other).
     pub fn identity_key(&self) -> Option<String> {

@@ -185,17 +185,9 @@ pub fn write(statement: &Statement, version: Version) -> Vec<u8> {
     }
     let account_id = statement
         .account
-        .number
-        .as_ref()
-        .map(|n| n.reveal().to_owned())
-        .or_else(|| {
-            statement
-                .account
-                .iban
-                .as_ref()
-                .map(|i| i.reveal().to_owned())
-        })
-        .unwrap_or_else(|| "UNKNOWN".to_owned());
+        .revealed_identifier()
+        .unwrap_or("UNKNOWN")
+        .to_owned();
     out.leaf("ACCTID", &account_id);
     if !card {
         let accttype = match statement.account.kind {

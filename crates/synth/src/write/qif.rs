@@ -15,17 +15,9 @@ pub fn write(statement: &Statement) -> Vec<u8> {
     let mut out = String::new();
     let name = statement
         .account
-        .number
-        .as_ref()
-        .map(|n| n.reveal().to_owned())
-        .or_else(|| {
-            statement
-                .account
-                .iban
-                .as_ref()
-                .map(|i| i.reveal().to_owned())
-        })
-        .unwrap_or_else(|| "Account".to_owned());
+        .revealed_identifier()
+        .unwrap_or("Account")
+        .to_owned();
     let (kind, header) = match statement.account.kind {
         AccountKind::CreditCard => ("CCard", "!Type:CCard"),
         AccountKind::Loan => ("Oth L", "!Type:Oth L"),
