@@ -100,3 +100,19 @@ fn a_truncated_ofx_is_malformed_or_empty_never_a_panic() {
 fn a_bad_currency_argument_is_an_input_error() {
     assert_input_error(&["sample", "--currency", "EURO"], "bad_argument");
 }
+
+#[test]
+fn text_that_contradicts_its_byte_order_mark_is_a_bad_encoding() {
+    let dir = temp_dir("encoding");
+    let path = dir.join("liar.csv");
+    std::fs::write(&path, b"\xEF\xBB\xBFDate,Description,Amount\n01/02/2024,Caf\xE9,-1.00\n").unwrap();
+    assert_input_error(&["parse", path.to_str().unwrap()], "bad_encoding");
+}
+
+#[test]
+fn a_pdf_is_recognised_and_refused_clearly_until_the_pdf_reader_lands() {
+    let dir = temp_dir("pdf");
+    let path = dir.join("statement.bin");
+    std::fs::write(&path, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n").unwrap();
+    assert_input_error(&["parse", path.to_str().unwrap()], "unsupported_format");
+}
