@@ -106,5 +106,6 @@ fn read_options(args: &ParseArgs) -> Result<ReadOptions> {
             DateOrderArg::Mdy => DateOrder::MonthFirst,
         }),
         max_bytes: args.max_bytes,
+        ..ReadOptions::default()
     })
 }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::forensics::Forensics;
 use crate::statement::Statement;
 
 /// A statement file format, as detected from content (never from the file name).
@@ -85,4 +86,6 @@ pub struct Document {
     pub statements: Vec<Statement>,
     /// Non-fatal observations made while reading (skipped summary rows, guessed date order).
     pub warnings: Vec<String>,
+    /// How the file was produced and edited (PDFs and images; `None` for structured formats).
+    pub forensics: Option<Forensics>,
 }

@@ -180,6 +180,9 @@ pub struct DocumentView<'a> {
     pub statements: Vec<StatementView<'a>>,
     /// Non-fatal observations.
     pub warnings: &'a [String],
+    /// Forensics, for PDFs and images.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forensics: Option<&'a crate::forensics::Forensics>,
 }
 
 impl<'a> DocumentView<'a> {
@@ -195,6 +198,7 @@ impl<'a> DocumentView<'a> {
                 .map(|s| StatementView::new(s, options))
                 .collect(),
             warnings: &d.warnings,
+            forensics: d.forensics.as_ref(),
         }
     }
 }

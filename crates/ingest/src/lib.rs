@@ -12,6 +12,7 @@ pub mod error;
 pub mod finalize;
 pub mod formats;
 pub mod number;
+pub mod pdf;
 pub mod sniff;
 pub mod text;
 
@@ -36,6 +37,11 @@ pub struct ReadOptions {
     pub date_order_hint: Option<DateOrder>,
     /// Largest input accepted, in bytes.
     pub max_bytes: u64,
+    /// The engine that extracts words from PDFs (and scans); without one, PDFs are refused with
+    /// a clear `unsupported_format`.
+    pub pdf_engine: Option<std::sync::Arc<dyn pdf::PdfEngine>>,
+    /// Bounds on PDF extraction.
+    pub pdf_limits: pdf::PdfLimits,
 }
 
 impl Default for ReadOptions {
@@ -45,6 +51,8 @@ impl Default for ReadOptions {
             default_currency: None,
             date_order_hint: None,
             max_bytes: DEFAULT_MAX_BYTES,
+            pdf_engine: None,
+            pdf_limits: pdf::PdfLimits::default(),
         }
     }
 }
@@ -67,6 +75,8 @@ pub struct Parsed {
     pub statements: Vec<Statement>,
     /// Non-fatal observations worth telling the analyst.
     pub warnings: Vec<String>,
+    /// Forensics of the file, for formats that have any (PDF, images).
+    pub forensics: Option<ledgerlens_core::Forensics>,
 }
 
 /// Reads one file into a document: sniff, parse, order, reconcile.
@@ -115,6 +125,7 @@ pub fn read_as(
         sha256: sha256_hex(bytes),
         statements,
         warnings,
+        forensics: parsed.forensics,
     })
 }
 

@@ -105,7 +105,11 @@ fn a_bad_currency_argument_is_an_input_error() {
 fn text_that_contradicts_its_byte_order_mark_is_a_bad_encoding() {
     let dir = temp_dir("encoding");
     let path = dir.join("liar.csv");
-    std::fs::write(&path, b"\xEF\xBB\xBFDate,Description,Amount\n01/02/2024,Caf\xE9,-1.00\n").unwrap();
+    std::fs::write(
+        &path,
+        b"\xEF\xBB\xBFDate,Description,Amount\n01/02/2024,Caf\xE9,-1.00\n",
+    )
+    .unwrap();
     assert_input_error(&["parse", path.to_str().unwrap()], "bad_encoding");
 }
 

@@ -108,6 +108,7 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
     Ok(Parsed {
         statements,
         warnings,
+        ..Parsed::default()
     })
 }
 

@@ -256,5 +256,6 @@ fn read_parsed_body<'a>(
     Ok(Parsed {
         statements: vec![statement],
         warnings,
+        ..Parsed::default()
     })
 }

@@ -114,5 +114,6 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
     Ok(Parsed {
         statements: vec![statement(account, currency, built)],
         warnings,
+        ..Parsed::default()
     })
 }

@@ -155,6 +155,7 @@ pub fn extract(text: &str, format: Format) -> Result<Parsed, IngestError> {
     Ok(Parsed {
         statements: x.statements,
         warnings: x.warnings,
+        ..Parsed::default()
     })
 }
 

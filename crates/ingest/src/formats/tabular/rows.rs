@@ -508,5 +508,6 @@ pub fn read(
     Ok(Parsed {
         statements: out,
         warnings,
+        ..Parsed::default()
     })
 }
