@@ -9,6 +9,20 @@ use ledgerlens_ingest::{read_as, read_document, ReadOptions};
 /// Fuzz input is capped well below the production limit so each run stays fast.
 const MAX_INPUT: u64 = 1 << 20;
 
+/// libFuzzer's panic hook aborts at once, before `catch_unwind` can run; a panic that ingestion
+/// contains (a dependency's, turned into an error) must not count as a crash, any other must.
+fn install_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let abort_hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !ledgerlens_ingest::guard::is_contained() {
+                abort_hook(info);
+            }
+        }));
+    });
+}
+
 fn options() -> ReadOptions {
     ReadOptions { max_bytes: MAX_INPUT, ..ReadOptions::default() }
 }
@@ -29,6 +43,7 @@ fn exercise(document: ledgerlens_core::Document) {
 
 /// Reads `data` as each of `formats` (skipping detection) and exercises the result.
 pub fn drive(formats: &[Format], data: &[u8]) {
+    install_hook();
     for &format in formats {
         if let Ok(document) = read_as(format, "fuzz", data, &options()) {
             exercise(document);
@@ -38,6 +53,7 @@ pub fn drive(formats: &[Format], data: &[u8]) {
 
 /// Reads `data` with format detection, as a user upload would be.
 pub fn drive_detected(data: &[u8]) {
+    install_hook();
     if let Ok(document) = read_document("fuzz", data, &options()) {
         exercise(document);
     }

@@ -34,6 +34,16 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A panic that ingestion contains (a dependency's, turned into `malformed_file`) is handled and
+    // must not print; any other is a bug, reported on one line like every other error.
+    std::panic::set_hook(Box::new(|info| {
+        if !ledgerlens_ingest::guard::is_contained() {
+            eprintln!(
+                "ledgerlens: internal error (please report): {}",
+                one_line(&info.to_string())
+            );
+        }
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse(args) => parse_cmd::run(&args),

@@ -11,6 +11,7 @@ pub mod dates;
 pub mod error;
 pub mod finalize;
 pub mod formats;
+pub mod guard;
 pub mod number;
 pub mod pdf;
 pub mod sniff;

@@ -120,3 +120,11 @@ fn a_pdf_is_recognised_and_refused_clearly_until_the_pdf_reader_lands() {
     std::fs::write(&path, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n").unwrap();
     assert_input_error(&["parse", path.to_str().unwrap()], "unsupported_format");
 }
+
+#[test]
+fn a_workbook_that_crashes_the_spreadsheet_library_is_malformed_on_one_line() {
+    // Found by fuzzing: calamine asserts on this XLS structure. Kept in fuzz/regressions.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions/excel/calamine-cfb-assert.xls");
+    assert_input_error(&["parse", path.to_str().unwrap()], "malformed_file");
+}

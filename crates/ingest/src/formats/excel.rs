@@ -102,6 +102,11 @@ fn table(format: Format, range: &calamine::Range<Data>) -> Result<Table, IngestE
 
 /// Parses an XLSX or XLS workbook: the first sheet with a statement header.
 pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
+    // calamine can panic on corrupt XLS structures (found by fuzzing): contain it.
+    crate::guard::contain(format, "the workbook", || read_workbook(format, input))
+}
+
+fn read_workbook(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
     let cursor = Cursor::new(input.bytes);
     let mut workbook: Sheets<_> = match format {
         Format::Xls => calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor)
