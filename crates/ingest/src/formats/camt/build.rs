@@ -14,13 +14,14 @@
 //! * **Balances**: opening `OPBD` (else `PRCD`), closing `CLBD`, available `CLAV` (else `ITAV`).
 //!   Reports (camt.052) carrying only interim `ITBD` balances use the first and last of them.
 //!   A balance in another currency than the account's is ignored with a warning.
+//!
+//!
+//! Entries arrive here already transactions ([`super::entry`]); the rules above that need the
+//! whole statement are applied when it closes.
 
-use chrono::NaiveDate;
-use ledgerlens_core::{
-    Account, AccountNumber, Amount, Counterparty, Currency, ForeignAmount, Format, Iban, Period,
-    Statement, Transaction,
-};
+use ledgerlens_core::{Account, AccountNumber, Amount, Currency, Format, Iban, Period, Statement};
 
+use super::entry::{Entries, iso_date, signed};
 use crate::error::IngestError;
 
 /// A balance as written.
@@ -33,39 +34,7 @@ pub(super) struct RawBalance {
     pub date: String,
 }
 
-/// One `TxDtls` as written.
-#[derive(Debug, Default)]
-pub(super) struct RawTx {
-    pub end_to_end: Option<String>,
-    pub servicer_reference: Option<String>,
-    pub instructed: Option<(String, String)>,
-    pub transaction_amount: Option<(String, String)>,
-    pub debtor: Counterparty,
-    pub creditor: Counterparty,
-    pub remittance: Vec<String>,
-    pub additional: Option<String>,
-}
-
-/// One `Ntry` as written.
-#[derive(Debug, Default)]
-pub(super) struct RawEntry {
-    pub line: u32,
-    pub amount: String,
-    pub currency: String,
-    pub indicator: String,
-    pub reversal: bool,
-    pub status: String,
-    pub booking_date: String,
-    pub value_date: String,
-    pub servicer_reference: Option<String>,
-    pub entry_reference: Option<String>,
-    pub domain: [String; 3],
-    pub proprietary: Option<String>,
-    pub additional: Option<String>,
-    pub txs: Vec<RawTx>,
-}
-
-/// One statement, report or notification as written.
+/// One statement, report or notification as written, its entries already transactions.
 #[derive(Debug, Default)]
 pub(super) struct RawStatement {
     pub iban: Option<String>,
@@ -80,29 +49,7 @@ pub(super) struct RawStatement {
     pub from: Option<String>,
     pub to: Option<String>,
     pub balances: Vec<RawBalance>,
-    pub entries: Vec<RawEntry>,
-}
-
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The date of a `Dt` (2014-12-31) or `DtTm` (2014-12-31T13:15:00+01:00): the calendar day the
-/// bank wrote, without converting time zones.
-pub(super) fn iso_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim().get(..10)?, "%Y-%m-%d").ok()
-}
-
-fn signed(amount: &str, indicator: &str) -> Result<Amount, String> {
-    let value = Amount::parse(amount.trim())
-        .map_err(|_| format!("{:?} is not a decimal amount", amount.trim()))?;
-    match indicator.trim() {
-        "CRDT" => Ok(value),
-        "DBIT" => Ok(value.negated()),
-        other => Err(format!(
-            "credit/debit indicator {other:?} is neither CRDT nor DBIT"
-        )),
-    }
+    pub entries: Entries,
 }
 
 fn account(raw: &RawStatement) -> Account {
@@ -133,130 +80,14 @@ fn statement_currency(raw: &RawStatement) -> Currency {
         .iter()
         .filter(|b| matches!(b.code.as_str(), "OPBD" | "CLBD" | "PRCD"))
         .map(|b| &b.currency);
-    let entries = raw.entries.iter().map(|e| &e.currency);
-    let others = raw.balances.iter().map(|b| &b.currency);
+    let mut others = raw.balances.iter().map(|b| &b.currency);
     raw.currency
         .iter()
         .chain(booked)
-        .chain(entries)
-        .chain(others)
         .find_map(|c| Currency::parse(c).ok())
+        .or(raw.entries.currency())
+        .or_else(|| others.find_map(|c| Currency::parse(c).ok()))
         .unwrap_or_else(Currency::unknown)
-}
-
-fn transaction(
-    entry: RawEntry,
-    row: u32,
-    currency: Currency,
-    created: Option<NaiveDate>,
-) -> Result<Transaction, String> {
-    let amount = signed(&entry.amount, &entry.indicator)?;
-    let booking = iso_date(&entry.booking_date);
-    let value = iso_date(&entry.value_date);
-    let date = booking
-        .or(value)
-        .or(created)
-        .ok_or("it has neither a booking date nor a value date")?;
-    let credit = !amount.is_negative();
-    let side = |tx: &RawTx| {
-        if credit {
-            tx.debtor.clone()
-        } else {
-            tx.creditor.clone()
-        }
-    };
-    let single = (entry.txs.len() == 1).then(|| entry.txs.first()).flatten();
-    let description = match single {
-        Some(tx) => {
-            let remittance = collapse(&tx.remittance.join(" "));
-            [
-                Some(remittance),
-                tx.additional.as_deref().map(collapse),
-                entry.additional.as_deref().map(collapse),
-                side(tx).name.map(|n| collapse(&n)),
-            ]
-            .into_iter()
-            .flatten()
-            .find(|s| !s.is_empty())
-            .unwrap_or_default()
-        }
-        None => {
-            let parts: Vec<String> = entry
-                .txs
-                .iter()
-                .map(|tx| {
-                    let name = side(tx).name.unwrap_or_default();
-                    let text = tx.remittance.join(" ");
-                    collapse(&if name.is_empty() || text.is_empty() {
-                        format!("{name}{text}")
-                    } else {
-                        format!("{name}: {text}")
-                    })
-                })
-                .filter(|p| !p.is_empty())
-                .collect();
-            let head = entry
-                .additional
-                .as_deref()
-                .map(collapse)
-                .unwrap_or_default();
-            match (head.is_empty(), parts.is_empty()) {
-                (_, true) => head,
-                (true, false) => parts.join("; "),
-                (false, false) => format!("{head}: {}", parts.join("; ")),
-            }
-        }
-    };
-    let mut t = Transaction::new(date, description, amount);
-    t.value_date = value.filter(|v| *v != date);
-    let end_to_end = single
-        .and_then(|tx| tx.end_to_end.clone())
-        .filter(|r| r != "NOTPROVIDED");
-    let tx_reference = single.and_then(|tx| tx.servicer_reference.clone());
-    t.reference = entry
-        .servicer_reference
-        .or(tx_reference)
-        .or(end_to_end)
-        .or(entry.entry_reference);
-    let domain: Vec<&str> = entry
-        .domain
-        .iter()
-        .map(String::as_str)
-        .filter(|s| !s.is_empty())
-        .collect();
-    t.bank_code = if domain.is_empty() {
-        entry.proprietary
-    } else {
-        Some(domain.join("/"))
-    };
-    if let Some(tx) = single {
-        t.counterparty = side(tx);
-        let foreign = tx.instructed.as_ref().or(tx.transaction_amount.as_ref());
-        if let Some((value, code)) = foreign
-            && let (Ok(original), Ok(original_currency)) =
-                (Amount::parse(value.trim()), Currency::parse(code))
-            && original_currency != currency
-        {
-            let original = if credit {
-                original.abs()
-            } else {
-                original.abs().negated()
-            };
-            t.original = Some(ForeignAmount {
-                amount: original,
-                currency: original_currency,
-            });
-        }
-    }
-    t.provenance.line = Some(entry.line);
-    t.provenance.row = Some(row);
-    if entry.status.trim() == "PDNG" {
-        t.bank_code = Some(
-            t.bank_code
-                .map_or_else(|| "PDNG".to_owned(), |c| format!("{c} PDNG")),
-        );
-    }
-    Ok(t)
 }
 
 /// Builds the statement; `index` is its 1-based position in the file.
@@ -306,66 +137,30 @@ pub(super) fn statement(
     ) {
         s.period = (start <= end).then_some(Period { start, end });
     }
-    let mut skipped = 0usize;
-    let mut kept_pending = 0usize;
-    let mut undated = 0usize;
-    let mut reversals = Vec::new();
     let created = raw.created.as_deref().and_then(iso_date);
     // Without a booked closing balance (intraday reports, notifications) pending entries are the
     // content, and nothing they could break; with one they would break the reconciliation.
     let keep_pending = s.closing_balance.is_none();
-    for (n, entry) in raw.entries.into_iter().enumerate() {
-        let status = entry.status.trim();
-        if status == "PDNG" && keep_pending {
-            kept_pending += 1;
-        } else if !status.is_empty() && status != "BOOK" {
-            skipped += 1;
-            continue;
-        }
-        if iso_date(&entry.booking_date)
-            .or(iso_date(&entry.value_date))
-            .is_none()
-        {
-            undated += 1;
-        }
-        if entry.currency.trim() != currency.code()
-            && !currency.is_unknown()
-            && !entry.currency.is_empty()
-        {
-            warnings.push(format!(
-                "line {}: entry in {} on an account in {currency}",
-                entry.line, entry.currency
-            ));
-        }
-        let line = entry.line;
-        let reversal = entry.reversal;
-        let row = u32::try_from(n + 1).unwrap_or(u32::MAX);
-        let t = transaction(entry, row, currency, created).map_err(|e| {
-            IngestError::malformed(
-                format,
-                Some(format!("line {line}")),
-                format!("entry {}: {e}", n + 1),
-            )
-        })?;
-        if reversal {
-            reversals.push(s.transactions.len());
-        }
-        s.transactions.push(t);
-    }
-    if skipped > 0 {
+    let settled = raw
+        .entries
+        .settle(currency, created, keep_pending, format, warnings)?;
+    s.transactions = settled.transactions;
+    if settled.skipped > 0 {
         warnings.push(format!(
-            "statement {index}: {skipped} pending or information-only entries left out"
+            "statement {index}: {} pending or information-only entries left out",
+            settled.skipped
         ));
     }
-    if kept_pending > 0 {
+    if settled.kept_pending > 0 {
         warnings.push(format!(
-            "statement {index}: {kept_pending} pending entries kept (marked PDNG in their bank code); there is no booked closing balance"
+            "statement {index}: {} pending entries kept (marked PDNG in their bank code); there is no booked closing balance",
+            settled.kept_pending
         ));
     }
-    if undated > 0 {
-        warnings.push(format!("statement {index}: {undated} entries have no booking or value date; dated with the report's creation date"));
+    if settled.undated > 0 {
+        warnings.push(format!("statement {index}: {} entries have no booking or value date; dated with the report's creation date", settled.undated));
     }
-    flip_reversals_if_they_reconcile(&mut s, &reversals, index, warnings);
+    flip_reversals_if_they_reconcile(&mut s, &settled.reversals, index, warnings);
     if let (Some(span), Some(p)) = (s.transaction_span(), s.period.as_mut()) {
         p.start = p.start.min(span.start);
         p.end = p.end.max(span.end);
@@ -409,6 +204,9 @@ fn flip_reversals_if_they_reconcile(
 
 #[cfg(test)]
 mod tests {
+    use chrono::NaiveDate;
+
+    use super::super::entry::{RawEntry, RawTx};
     use super::*;
 
     fn entry(amount: &str, indicator: &str) -> RawEntry {
@@ -421,58 +219,6 @@ mod tests {
             value_date: "2024-01-03".to_owned(),
             ..RawEntry::default()
         }
-    }
-
-    fn eur() -> Currency {
-        Currency::parse("EUR").unwrap()
-    }
-
-    #[test]
-    fn a_batched_entry_is_one_transaction_describing_every_part() {
-        let mut e = entry("30.00", "DBIT");
-        e.additional = Some("SAMMLER".to_owned());
-        for (name, text) in [("Alice", "Rent"), ("Bob", "Loan")] {
-            e.txs.push(RawTx {
-                creditor: Counterparty {
-                    name: Some(name.to_owned()),
-                    ..Counterparty::default()
-                },
-                remittance: vec![text.to_owned()],
-                ..RawTx::default()
-            });
-        }
-        let t = transaction(e, 1, eur(), None).unwrap();
-        assert_eq!(t.amount, Amount::parse("-30").unwrap());
-        assert_eq!(t.description, "SAMMLER: Alice: Rent; Bob: Loan");
-        assert!(t.counterparty.is_empty());
-        assert_eq!(t.date, NaiveDate::from_ymd_opt(2024, 1, 2).unwrap());
-        assert_eq!(t.value_date, NaiveDate::from_ymd_opt(2024, 1, 3));
-    }
-
-    #[test]
-    fn a_single_transfer_names_the_other_side_and_keeps_the_foreign_amount() {
-        let mut e = entry("92.50", "CRDT");
-        e.txs.push(RawTx {
-            debtor: Counterparty {
-                name: Some("ACME".to_owned()),
-                ..Counterparty::default()
-            },
-            creditor: Counterparty {
-                name: Some("ME".to_owned()),
-                ..Counterparty::default()
-            },
-            instructed: Some(("100.00".to_owned(), "USD".to_owned())),
-            remittance: vec!["Invoice".to_owned(), " 42".to_owned()],
-            ..RawTx::default()
-        });
-        let t = transaction(e, 1, eur(), None).unwrap();
-        assert_eq!(t.description, "Invoice 42");
-        assert_eq!(t.counterparty.name.as_deref(), Some("ACME"));
-        let o = t.original.unwrap();
-        assert_eq!(
-            (o.amount, o.currency.code()),
-            (Amount::parse("100").unwrap(), "USD")
-        );
     }
 
     #[test]
@@ -529,25 +275,105 @@ mod tests {
         assert_eq!(warnings.len(), 1);
     }
 
+    fn closing(currency: &str) -> RawBalance {
+        RawBalance {
+            code: "CLBD".to_owned(),
+            amount: "1".to_owned(),
+            currency: currency.to_owned(),
+            indicator: "CRDT".to_owned(),
+            date: String::new(),
+        }
+    }
+
+    fn paid_in(entry: &mut RawEntry, currency: &str) {
+        entry.txs.push(RawTx {
+            instructed: Some(("7.00".to_owned(), currency.to_owned())),
+            ..RawTx::default()
+        });
+    }
+
     #[test]
-    fn an_undated_notification_entry_takes_the_creation_date() {
-        let mut e = entry("1", "CRDT");
-        e.booking_date.clear();
-        e.value_date.clear();
-        let created = NaiveDate::from_ymd_opt(2024, 5, 6);
+    fn facts_that_arrive_after_the_entries_still_decide_them() {
+        // Out of schema order: the balance that fixes the currency and the creation date both
+        // come after the entries, and must act as if they had come first.
+        let mut raw = RawStatement::default();
+        let mut same = entry("10", "CRDT");
+        paid_in(&mut same, "GBP");
+        same.currency = "GBP".to_owned();
+        let mut foreign = entry("10", "CRDT");
+        paid_in(&mut foreign, "USD");
+        let mut undated = entry("1", "DBIT");
+        undated.booking_date.clear();
+        undated.value_date.clear();
+        raw.entries.push(same);
+        raw.entries.push(foreign);
+        raw.entries.push(undated);
+        raw.balances.push(closing("GBP"));
+        raw.created = Some("2024-05-06T08:00:00".to_owned());
+        let mut warnings = Vec::new();
+        let s = statement(raw, 1, Format::Camt053, &mut warnings).unwrap();
+        assert_eq!(s.currency.code(), "GBP");
+        let t = &s.transactions;
+        assert_eq!(t.len(), 3);
+        assert_eq!(t[0].original, None);
+        assert_eq!(t[1].original.unwrap().currency.code(), "USD");
+        assert_eq!(t[2].date, NaiveDate::from_ymd_opt(2024, 5, 6).unwrap());
         assert_eq!(
-            transaction(e, 1, eur(), created).unwrap().date,
-            created.unwrap()
+            warnings,
+            [
+                "line 7: entry in EUR on an account in GBP",
+                "line 7: entry in EUR on an account in GBP",
+                "statement 1: 1 entries have no booking or value date; dated with the report's creation date",
+            ]
         );
     }
 
     #[test]
-    fn an_entry_without_dates_or_indicator_is_an_error() {
-        let mut e = entry("1", "CRDT");
-        e.booking_date.clear();
-        e.value_date.clear();
-        assert!(transaction(e, 1, eur(), None).is_err());
-        assert!(transaction(entry("1", "XX"), 1, eur(), None).is_err());
-        assert!(transaction(entry("1,5", "CRDT"), 1, eur(), None).is_err());
+    fn an_unreadable_pending_entry_is_left_out_with_the_other_pending_ones() {
+        let mut raw = RawStatement::default();
+        raw.balances.push(closing("EUR"));
+        let mut bad = entry("ten", "CRDT");
+        bad.status = "PDNG".to_owned();
+        raw.entries.push(bad);
+        raw.entries.push(entry("5", "DBIT"));
+        let mut warnings = Vec::new();
+        let s = statement(raw, 1, Format::Camt053, &mut warnings).unwrap();
+        assert_eq!(s.transactions.len(), 1);
+        assert_eq!(s.transactions[0].provenance.row, Some(2));
+        assert!(warnings[0].contains("1 pending"), "{warnings:?}");
+    }
+
+    #[test]
+    fn the_first_kept_entry_that_cannot_be_read_is_the_error() {
+        let entries = || {
+            let mut pending = entry("ten", "CRDT");
+            pending.status = "PDNG".to_owned();
+            let mut undated = entry("1", "CRDT");
+            undated.booking_date.clear();
+            undated.value_date.clear();
+            [pending, undated, entry("1", "XX")]
+        };
+        let error = |with_closing: bool| {
+            let mut raw = RawStatement::default();
+            if with_closing {
+                raw.balances.push(closing("EUR"));
+            }
+            for e in entries() {
+                raw.entries.push(e);
+            }
+            statement(raw, 1, Format::Camt053, &mut Vec::new())
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(
+            error(false).contains("entry 1: \"ten\" is not"),
+            "{}",
+            error(false)
+        );
+        assert!(
+            error(true).contains("entry 2: it has neither"),
+            "{}",
+            error(true)
+        );
     }
 }

@@ -4,11 +4,13 @@
 //!
 //! The three share the account, balance and entry structure, so one streaming pass reads them
 //! all: quick-xml events, a path of local names (namespace prefixes and versions ignored), and
-//! the leaf values kept that [`build`] turns into statements. Memory stays proportional to one
-//! statement's entries; nesting depth and element text are bounded, and entity references are
+//! the leaf values kept that [`build`] turns into a transaction as each entry closes, then into
+//! statements. Memory stays proportional to one statement's transactions (the raw text of one
+//! entry at a time); nesting depth and element text are bounded, and entity references are
 //! never expanded beyond the five predefined ones and character references.
 
 mod build;
+mod entry;
 
 use ledgerlens_core::Format;
 use quick_xml::Reader;
@@ -18,7 +20,8 @@ use quick_xml::events::{BytesStart, Event};
 use crate::error::IngestError;
 use crate::{Input, Parsed};
 
-use build::{RawBalance, RawEntry, RawStatement, RawTx};
+use build::{RawBalance, RawStatement};
+use entry::{RawEntry, RawTx};
 
 const FORMAT: Format = Format::Camt053;
 
@@ -98,94 +101,111 @@ fn set(slot: &mut Option<String>, value: &str) {
     }
 }
 
-/// Files a leaf value where it belongs.
+/// Files a leaf value where it belongs. Called for every element close, so it allocates only
+/// for the values it keeps.
 fn leaf(state: &mut State) {
-    let value = state.text.trim().to_owned();
-    if let Some(rel) = state.rel(state.tx).map(str::to_owned) {
-        let tx = &mut state.current_tx;
-        match rel.as_str() {
-            "Refs/EndToEndId" => set(&mut tx.end_to_end, &value),
-            "Refs/AcctSvcrRef" => set(&mut tx.servicer_reference, &value),
-            "AmtDtls/InstdAmt/Amt" => tx.instructed = Some((value, state.ccy.clone())),
-            "AmtDtls/TxAmt/Amt" => tx.transaction_amount = Some((value, state.ccy.clone())),
-            "RltdPties/Dbtr/Nm" | "RltdPties/Dbtr/Pty/Nm" => set(&mut tx.debtor.name, &value),
-            "RltdPties/Cdtr/Nm" | "RltdPties/Cdtr/Pty/Nm" => set(&mut tx.creditor.name, &value),
+    let State {
+        path,
+        record,
+        entry,
+        tx,
+        balance,
+        text,
+        ccy,
+        message_created,
+        statement,
+        current_entry,
+        current_tx,
+        current_balance,
+        ..
+    } = state;
+    let below = |base: Option<usize>| base.and_then(|b| path.get(b + 1..));
+    let value = text.trim();
+    if let Some(rel) = below(*tx) {
+        let tx = current_tx;
+        match rel {
+            "Refs/EndToEndId" => set(&mut tx.end_to_end, value),
+            "Refs/AcctSvcrRef" => set(&mut tx.servicer_reference, value),
+            "AmtDtls/InstdAmt/Amt" => tx.instructed = Some((value.to_owned(), ccy.clone())),
+            "AmtDtls/TxAmt/Amt" => tx.transaction_amount = Some((value.to_owned(), ccy.clone())),
+            "RltdPties/Dbtr/Nm" | "RltdPties/Dbtr/Pty/Nm" => set(&mut tx.debtor.name, value),
+            "RltdPties/Cdtr/Nm" | "RltdPties/Cdtr/Pty/Nm" => set(&mut tx.creditor.name, value),
             "RltdPties/DbtrAcct/Id/IBAN" | "RltdPties/DbtrAcct/Id/Othr/Id" => {
-                set(&mut tx.debtor.account, &value)
+                set(&mut tx.debtor.account, value)
             }
             "RltdPties/CdtrAcct/Id/IBAN" | "RltdPties/CdtrAcct/Id/Othr/Id" => {
-                set(&mut tx.creditor.account, &value)
+                set(&mut tx.creditor.account, value)
             }
             "RltdAgts/DbtrAgt/FinInstnId/BIC" | "RltdAgts/DbtrAgt/FinInstnId/BICFI" => {
-                set(&mut tx.debtor.bank_id, &value)
+                set(&mut tx.debtor.bank_id, value)
             }
             "RltdAgts/CdtrAgt/FinInstnId/BIC" | "RltdAgts/CdtrAgt/FinInstnId/BICFI" => {
-                set(&mut tx.creditor.bank_id, &value)
+                set(&mut tx.creditor.bank_id, value)
             }
             "RmtInf/Ustrd" | "RmtInf/Strd/CdtrRefInf/Ref" | "RmtInf/Strd/AddtlRmtInf"
                 if !value.is_empty() =>
             {
-                tx.remittance.push(value);
+                tx.remittance.push(value.to_owned());
             }
-            "AddtlTxInf" => set(&mut tx.additional, &value),
+            "AddtlTxInf" => set(&mut tx.additional, value),
             _ => {}
         }
         return;
     }
-    if let Some(rel) = state.rel(state.entry).map(str::to_owned) {
-        let e = &mut state.current_entry;
-        match rel.as_str() {
+    if let Some(rel) = below(*entry) {
+        let e = current_entry;
+        match rel {
             "Amt" => {
-                e.amount = value;
-                e.currency = state.ccy.clone();
+                e.amount = value.to_owned();
+                e.currency.clone_from(ccy);
             }
-            "CdtDbtInd" => e.indicator = value,
+            "CdtDbtInd" => e.indicator = value.to_owned(),
             "RvslInd" => e.reversal = value == "true" || value == "1",
-            "Sts" | "Sts/Cd" | "Sts/Prtry" => e.status = value,
-            "BookgDt/Dt" | "BookgDt/DtTm" => e.booking_date = value,
-            "ValDt/Dt" | "ValDt/DtTm" => e.value_date = value,
-            "AcctSvcrRef" => set(&mut e.servicer_reference, &value),
-            "NtryRef" => set(&mut e.entry_reference, &value),
-            "BkTxCd/Domn/Cd" => e.domain[0] = value,
-            "BkTxCd/Domn/Fmly/Cd" => e.domain[1] = value,
-            "BkTxCd/Domn/Fmly/SubFmlyCd" => e.domain[2] = value,
-            "BkTxCd/Prtry/Cd" => set(&mut e.proprietary, &value),
-            "AddtlNtryInf" => set(&mut e.additional, &value),
+            "Sts" | "Sts/Cd" | "Sts/Prtry" => e.status = value.to_owned(),
+            "BookgDt/Dt" | "BookgDt/DtTm" => e.booking_date = value.to_owned(),
+            "ValDt/Dt" | "ValDt/DtTm" => e.value_date = value.to_owned(),
+            "AcctSvcrRef" => set(&mut e.servicer_reference, value),
+            "NtryRef" => set(&mut e.entry_reference, value),
+            "BkTxCd/Domn/Cd" => e.domain[0] = value.to_owned(),
+            "BkTxCd/Domn/Fmly/Cd" => e.domain[1] = value.to_owned(),
+            "BkTxCd/Domn/Fmly/SubFmlyCd" => e.domain[2] = value.to_owned(),
+            "BkTxCd/Prtry/Cd" => set(&mut e.proprietary, value),
+            "AddtlNtryInf" => set(&mut e.additional, value),
             _ => {}
         }
         return;
     }
-    if let Some(rel) = state.rel(state.balance).map(str::to_owned) {
-        let b = &mut state.current_balance;
-        match rel.as_str() {
-            "Tp/CdOrPrtry/Cd" | "Tp/CdOrPrtry/Prtry" => b.code = value,
+    if let Some(rel) = below(*balance) {
+        let b = current_balance;
+        match rel {
+            "Tp/CdOrPrtry/Cd" | "Tp/CdOrPrtry/Prtry" => b.code = value.to_owned(),
             "Amt" => {
-                b.amount = value;
-                b.currency = state.ccy.clone();
+                b.amount = value.to_owned();
+                b.currency.clone_from(ccy);
             }
-            "CdtDbtInd" => b.indicator = value,
-            "Dt/Dt" | "Dt/DtTm" => b.date = value,
+            "CdtDbtInd" => b.indicator = value.to_owned(),
+            "Dt/Dt" | "Dt/DtTm" => b.date = value.to_owned(),
             _ => {}
         }
         return;
     }
-    if state.record.is_none() && state.path.ends_with("/GrpHdr/CreDtTm") {
-        state.message_created = Some(value);
+    if record.is_none() && path.ends_with("/GrpHdr/CreDtTm") {
+        *message_created = Some(value.to_owned());
         return;
     }
-    if let Some(rel) = state.rel(state.record).map(str::to_owned) {
-        let s = &mut state.statement;
-        match rel.as_str() {
-            "Acct/Id/IBAN" => set(&mut s.iban, &value),
-            "Acct/Id/Othr/Id" => set(&mut s.other_id, &value),
-            "Acct/Ccy" => set(&mut s.currency, &value),
-            "Acct/Nm" => set(&mut s.name, &value),
-            "Acct/Ownr/Nm" => set(&mut s.owner, &value),
-            "Acct/Svcr/FinInstnId/BIC" | "Acct/Svcr/FinInstnId/BICFI" => set(&mut s.bic, &value),
-            "Acct/Svcr/FinInstnId/Nm" => set(&mut s.bank, &value),
-            "CreDtTm" => set(&mut s.created, &value),
-            "FrToDt/FrDtTm" | "FrToDt/FrDt" => set(&mut s.from, &value),
-            "FrToDt/ToDtTm" | "FrToDt/ToDt" => set(&mut s.to, &value),
+    if let Some(rel) = below(*record) {
+        let s = statement;
+        match rel {
+            "Acct/Id/IBAN" => set(&mut s.iban, value),
+            "Acct/Id/Othr/Id" => set(&mut s.other_id, value),
+            "Acct/Ccy" => set(&mut s.currency, value),
+            "Acct/Nm" => set(&mut s.name, value),
+            "Acct/Ownr/Nm" => set(&mut s.owner, value),
+            "Acct/Svcr/FinInstnId/BIC" | "Acct/Svcr/FinInstnId/BICFI" => set(&mut s.bic, value),
+            "Acct/Svcr/FinInstnId/Nm" => set(&mut s.bank, value),
+            "CreDtTm" => set(&mut s.created, value),
+            "FrToDt/FrDtTm" | "FrToDt/FrDt" => set(&mut s.from, value),
+            "FrToDt/ToDtTm" | "FrToDt/ToDt" => set(&mut s.to, value),
             _ => {}
         }
     }
