@@ -6,6 +6,7 @@
 //! ledgerlens reads, so that "write, then read back" can prove each parser exact.
 
 pub mod generate;
+pub mod pdf;
 pub mod rng;
 pub mod write;
 
