@@ -184,8 +184,7 @@ impl Columns {
                 .filter(|(_, c)| !is_money(c.role))
         };
         text()
-            .filter(|(_, c)| c.x0 - self.tol <= x0)
-            .last()
+            .rfind(|(_, c)| c.x0 - self.tol <= x0)
             .or_else(|| text().next())
             .map(|(i, _)| i)
     }
@@ -240,10 +239,12 @@ pub fn infer<'a, I: IntoIterator<Item = &'a Line>>(cells: &[Cell], data: I) -> C
         for i in 0..line.words.len() {
             let Some(w) = line.words.get(i) else { continue };
             for &(k, lo, hi) in &windows {
-                if w.x1 > lo && w.x1 <= hi && ends_amount(&line.words, i) {
-                    if let Some(e) = edges.get_mut(k) {
-                        e.push(w.x1);
-                    }
+                if w.x1 > lo
+                    && w.x1 <= hi
+                    && ends_amount(&line.words, i)
+                    && let Some(e) = edges.get_mut(k)
+                {
+                    e.push(w.x1);
                 }
             }
         }

@@ -85,11 +85,6 @@ impl Sheet {
         self
     }
 
-    /// Current vertical position.
-    pub fn y(&self) -> f32 {
-        self.y
-    }
-
     /// Jumps to a vertical position (footers at a fixed place).
     pub fn at_y(&mut self, y: f32) -> &mut Self {
         self.y = y;
@@ -109,11 +104,6 @@ impl Sheet {
         });
         self.y = 40.0;
         self
-    }
-
-    /// Pages written so far.
-    pub fn page_count(&self) -> usize {
-        self.pages.len()
     }
 
     /// Finishes the document (the current page too, if it has words).

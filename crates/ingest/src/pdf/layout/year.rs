@@ -25,7 +25,7 @@ pub fn parse(text: &str, order: DateOrder) -> Option<DayMonth> {
         return None;
     }
     let tokens: Vec<&str> = text
-        .split(|c: char| matches!(c, '/' | '-' | '.' | ',' | ' '))
+        .split(['/', '-', '.', ',', ' '])
         .filter(|t| !t.is_empty())
         .collect();
     let [a, b] = tokens.as_slice() else {
