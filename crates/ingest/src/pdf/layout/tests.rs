@@ -764,3 +764,129 @@ fn throughput_of_forty_row_pages() {
         pages as f64 / elapsed
     );
 }
+
+/// A small table: header cells and rows of (x, align, text) cells on one page.
+fn table(header: &[Cell], rows: &[Vec<Cell>]) -> PdfText {
+    let mut sheet = Sheet::new(SIZE);
+    put(&mut sheet, &[left(40.0, "Ledger Lens Bank")]);
+    put(&mut sheet, &[left(40.0, "Currency: GHS")]);
+    put(&mut sheet, header);
+    for r in rows {
+        put(&mut sheet, r);
+    }
+    sheet.finish()
+}
+
+fn amounts(s: &Statement) -> Vec<String> {
+    s.transactions
+        .iter()
+        .map(|t| t.amount.to_string())
+        .collect()
+}
+
+#[test]
+fn a_lone_amount_column_takes_its_sign_from_the_marker_column() {
+    let header = [
+        left(40.0, "Date"),
+        left(110.0, "Details"),
+        right(330.0, "Amount"),
+        left(350.0, "Dr/Cr"),
+        right(480.0, "Balance"),
+    ];
+    let row = |d: &str, text: &str, amount: &str, marker: &str, balance: &str| {
+        vec![
+            left(40.0, d),
+            left(110.0, text),
+            right(330.0, amount),
+            left(350.0, marker),
+            right(480.0, balance),
+        ]
+    };
+    let rows = [
+        row("02/01/2024", "MOMO CASH IN", "500.00", "CR", "1,500.00"),
+        row("03/01/2024", "ECG PREPAID", "120.00", "DR", "1,380.00"),
+        row("05/01/2024", "TRANSFER OUT", "80.50", "DR", "1,299.50"),
+    ];
+    let (got, warnings) = read_final(table(&header, &rows));
+    assert_eq!(
+        amounts(&got),
+        ["500.00", "-120.00", "-80.50"],
+        "{warnings:?}"
+    );
+    assert_eq!(got.currency.code(), "GHS");
+    assert_eq!(got.reconciliation.status, ReconciliationStatus::Reconciled);
+    assert!(
+        warnings.iter().any(|w| w.contains("D/C marker")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn unsigned_amounts_take_their_sign_from_the_balance_movement() {
+    let header = [
+        left(40.0, "Date"),
+        left(110.0, "Details"),
+        right(330.0, "Amount"),
+        right(480.0, "Balance"),
+    ];
+    let row = |d: &str, text: &str, amount: &str, balance: &str| {
+        vec![
+            left(40.0, d),
+            left(110.0, text),
+            right(330.0, amount),
+            right(480.0, balance),
+        ]
+    };
+    let rows = [
+        row("02/01/2024", "Opening balance", "", "1,000.00"),
+        row("02/01/2024", "MOMO CASH IN", "500.00", "1,500.00"),
+        row("13/01/2024", "ECG PREPAID", "120.00", "1,380.00"),
+    ];
+    let (got, warnings) = read_final(table(&header, &rows));
+    assert_eq!(amounts(&got), ["500.00", "-120.00"], "{warnings:?}");
+    assert_eq!(
+        got.opening_balance.map(|a| a.to_string()),
+        Some("1000.00".into())
+    );
+    assert_eq!(got.reconciliation.status, ReconciliationStatus::Reconciled);
+}
+
+#[test]
+fn debit_and_credit_columns_labelled_the_wrong_way_round_are_caught_by_the_balances() {
+    // A mislabelled (or misread) header: the first money column holds money in. Only the
+    // balances can tell, and they decide.
+    let header = [
+        left(40.0, "Date"),
+        left(110.0, "Narration"),
+        right(330.0, "Debit"),
+        right(400.0, "Credit"),
+        right(480.0, "Balance"),
+    ];
+    let rows = [
+        vec![
+            left(40.0, "02 Jan 2024"),
+            left(110.0, "SALARY"),
+            right(330.0, "2,000.00"),
+            right(480.0, "2,100.00"),
+        ],
+        vec![
+            left(40.0, "03 Jan 2024"),
+            left(110.0, "RENT"),
+            right(400.0, "900.00"),
+            right(480.0, "1,200.00"),
+        ],
+        vec![
+            left(40.0, "04 Jan 2024"),
+            left(110.0, "AIRTIME"),
+            right(400.0, "10.00"),
+            right(480.0, "1,190.00"),
+        ],
+    ];
+    let (got, warnings) = read_final(table(&header, &rows));
+    assert_eq!(amounts(&got), ["2000.00", "-900.00", "-10.00"]);
+    assert_eq!(got.reconciliation.status, ReconciliationStatus::Reconciled);
+    assert!(
+        warnings.iter().any(|w| w.contains("swapped")),
+        "{warnings:?}"
+    );
+}
