@@ -23,7 +23,7 @@ pub enum DateOrder {
 const MONTHS: [&[&str]; 12] = [
     &[
         "jan", "janv", "janvier", "januar", "jaenner", "enero", "ene", "janeiro", "gennaio", "gen",
-        "januari",
+        "januari", "january",
     ],
     &[
         "feb",
@@ -35,15 +35,18 @@ const MONTHS: [&[&str]; 12] = [
         "fevereiro",
         "febbraio",
         "februari",
+        "february",
     ],
     &[
-        "mar", "mars", "maerz", "marz", "mrz", "marzo", "marco", "maart", "mrt",
+        "mar", "mars", "maerz", "marz", "mrz", "marzo", "marco", "maart", "mrt", "march",
     ],
     &["apr", "avr", "avril", "april", "abril", "abr", "aprile"],
     &["may", "mai", "mayo", "maio", "maggio", "mag", "mei"],
-    &["jun", "juin", "juni", "junio", "junho", "giugno", "giu"],
     &[
-        "jul", "juil", "juillet", "juli", "julio", "julho", "luglio", "lug",
+        "jun", "juin", "juni", "junio", "junho", "giugno", "giu", "june",
+    ],
+    &[
+        "jul", "juil", "juillet", "juli", "julio", "julho", "luglio", "lug", "july",
     ],
     &["aug", "aou", "aout", "august", "agosto", "ago", "augustus"],
     &[
@@ -58,6 +61,7 @@ const MONTHS: [&[&str]; 12] = [
     ],
     &[
         "oct", "octobre", "oktober", "okt", "octubre", "outubro", "out", "ottobre", "ott",
+        "october",
     ],
     &["nov", "novembre", "november", "noviembre", "novembro"],
     &[
@@ -355,6 +359,16 @@ mod tests {
         assert_eq!(parse_date("5 février 2024", o), Some(d(2024, 2, 5)));
         assert_eq!(parse_date("5. März 2024", o), Some(d(2024, 3, 5)));
         assert_eq!(parse_date("5 mrt 2024", o), Some(d(2024, 3, 5)));
+        assert_eq!(parse_date("January 1, 2024", o), Some(d(2024, 1, 1)));
+        for (name, month) in [
+            ("February", 2),
+            ("March", 3),
+            ("June", 6),
+            ("July", 7),
+            ("October", 10),
+        ] {
+            assert_eq!(month_from_name(name), Some(month), "{name}");
+        }
         assert_eq!(
             parse_date("01/05/2024", DateOrder::MonthFirst),
             Some(d(2024, 1, 5))

@@ -105,6 +105,8 @@ const PHRASES: &[(&str, Role)] = &[
     ("boekingsdatum", Role::Date),
     ("transactiedatum", Role::Date),
     ("value date", Role::ValueDate),
+    ("val date", Role::ValueDate),
+    ("value dt", Role::ValueDate),
     ("valuedate", Role::ValueDate),
     ("settlement date", Role::ValueDate),
     ("date de valeur", Role::ValueDate),
@@ -152,6 +154,11 @@ const PHRASES: &[(&str, Role)] = &[
     ("causale", Role::Description),
     ("descrizione operazione", Role::Description),
     ("omschrijving", Role::Description),
+    // Printed statements (PDF) name their columns more freely than exports do.
+    ("operation", Role::Description),
+    ("operations", Role::Description),
+    ("trans details", Role::Description),
+    ("transaction narration", Role::Description),
     ("naam omschrijving", Role::Description),
     ("memo", Role::Memo),
     ("mededelingen", Role::Memo),
@@ -381,6 +388,9 @@ const LABELS: &[(&str, Label)] = &[
     ("previous balance", Label::Opening),
     ("balance brought forward", Label::Opening),
     ("balance b f", Label::Opening),
+    ("balance bf", Label::Opening),
+    ("bal b f", Label::Opening),
+    ("brought forward", Label::Opening),
     ("solde initial", Label::Opening),
     ("solde de debut", Label::Opening),
     ("solde de depart", Label::Opening),
@@ -402,6 +412,9 @@ const LABELS: &[(&str, Label)] = &[
     ("final balance", Label::Closing),
     ("balance carried forward", Label::Closing),
     ("balance c f", Label::Closing),
+    ("balance cf", Label::Closing),
+    ("bal c f", Label::Closing),
+    ("carried forward", Label::Closing),
     ("solde final", Label::Closing),
     ("solde de fin", Label::Closing),
     ("nouveau solde", Label::Closing),
@@ -439,6 +452,10 @@ const LABELS: &[(&str, Label)] = &[
     ("account owner", Label::Holder),
     ("holder", Label::Holder),
     ("customer name", Label::Holder),
+    ("customer", Label::Holder),
+    ("client", Label::Holder),
+    ("nom du client", Label::Holder),
+    ("account holder name", Label::Holder),
     ("titulaire", Label::Holder),
     ("titulaire du compte", Label::Holder),
     ("kontoinhaber", Label::Holder),
@@ -593,6 +610,12 @@ pub fn label(text: &str) -> Option<Label> {
     lookup(LABELS, &normalized).or_else(|| longest_prefix(LABELS, &normalized))
 }
 
+/// Classifies a label only when the whole text is a known label, for free page text where a
+/// prefix match would read "Account maintenance fee" as an account number label.
+pub fn label_exact(text: &str) -> Option<Label> {
+    lookup(LABELS, &normalize(text))
+}
+
 /// True for cells that say "debit" in some language or shorthand.
 pub fn marker_sign(text: &str) -> Option<bool> {
     match normalize(text).as_str() {
@@ -670,6 +693,8 @@ mod tests {
         assert_eq!(label("Account Number "), Some(Label::Account));
         assert_eq!(label("Kontoinhaber"), Some(Label::Holder));
         assert_eq!(label("Groceries"), None);
+        assert_eq!(label_exact("Balance B/F"), Some(Label::Opening));
+        assert_eq!(label_exact("Account maintenance fee"), None);
     }
 
     #[test]
