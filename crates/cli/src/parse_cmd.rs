@@ -73,7 +73,9 @@ pub fn run(args: &ParseArgs) -> Result<()> {
     let view = ledgerlens_core::view::ViewOptions {
         reveal_account: args.reveal_account,
     };
-    let stdout = std::io::stdout().lock();
+    // Stdout is line-buffered with a 1 KiB buffer: a 100 000-row ledger would be tens of
+    // thousands of write calls without a larger buffer of our own.
+    let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match args.output {
         OutputKind::Json => {
             output::write_json(stdout, &documents, merged.as_deref(), view, args.pretty)
