@@ -1,0 +1,3 @@
+//! Integration tests of the pdfium engine on real PDFs.
+
+mod support;
