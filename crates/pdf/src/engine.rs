@@ -15,6 +15,7 @@ use pdfium_render::prelude::*;
 use crate::forensics::garbage::TextLayerStats;
 use crate::forensics::overlay::Rect;
 use crate::forensics::{self, DocumentFacts, PageFacts};
+use crate::frame::Frame;
 use crate::words::{Glyph, WordBuilder};
 
 /// The environment variable naming a libpdfium shared library to use.
@@ -278,15 +279,15 @@ fn read_page(
     fonts: &mut FontTable,
     limits: &PdfLimits,
 ) -> Result<(Page, PageFacts), IngestError> {
-    let width = page.width().value;
-    let height = page.height().value;
+    let frame = frame_of(page);
+    let (width, height) = (frame.width(), frame.height());
     let text = page.text().map_err(|e| {
         malformed(
             page_location(number),
             format!("its text cannot be read ({e:?})"),
         )
     })?;
-    let mut builder = WordBuilder::new(height);
+    let mut builder = WordBuilder::new();
     let mut stats = TextLayerStats::default();
     // Consecutive characters nearly always share a font: remember the last name's index.
     let mut last_font: Option<(String, Option<u16>)> = None;
@@ -310,12 +311,18 @@ fn read_page(
                 index
             }
         };
+        let r = frame.rect(
+            bounds.left().value,
+            bounds.bottom().value,
+            bounds.right().value,
+            bounds.top().value,
+        );
         builder.push(Glyph {
             ch: c,
-            left: bounds.left().value,
-            bottom: bounds.bottom().value,
-            right: bounds.right().value,
-            top: bounds.top().value,
+            x0: r.x0,
+            y0: r.y0,
+            x1: r.x1,
+            y1: r.y1,
             size: ch.scaled_font_size().value,
             font,
         });
@@ -340,7 +347,7 @@ fn read_page(
         ));
     }
     let mut images = Vec::new();
-    collect_images(page.objects().iter(), &mut Vec::new(), height, &mut images);
+    collect_images(page.objects().iter(), &mut Vec::new(), &frame, &mut images);
     let extracted = Page {
         number,
         width,
@@ -358,13 +365,48 @@ fn read_page(
     Ok((extracted, facts))
 }
 
+/// The page's visible box (media ∩ crop, as pdfium computes it) and rotation. A page whose box
+/// cannot be read falls back to its reported size at the origin.
+fn frame_of(page: &PdfPage<'_>) -> Frame {
+    let quarter_turns = match page.rotation() {
+        Ok(PdfPageRenderRotation::Degrees90) => 1,
+        Ok(PdfPageRenderRotation::Degrees180) => 2,
+        Ok(PdfPageRenderRotation::Degrees270) => 3,
+        _ => 0,
+    };
+    match page.boundaries().bounding() {
+        Ok(b) => Frame {
+            left: b.bounds.left().value,
+            bottom: b.bounds.bottom().value,
+            right: b.bounds.right().value,
+            top: b.bounds.top().value,
+            quarter_turns,
+        },
+        Err(_) => {
+            let (w, h) = (page.width().value, page.height().value);
+            let (right, top) = if quarter_turns % 2 == 1 {
+                (h, w)
+            } else {
+                (w, h)
+            };
+            Frame {
+                left: 0.0,
+                bottom: 0.0,
+                right,
+                top,
+                quarter_turns,
+            }
+        }
+    }
+}
+
 /// Bounds of the image objects, following form XObjects: a form's children are in its own space,
 /// so their bounds go through each enclosing form's matrix, innermost first (`forms` lists the
 /// matrices outermost first).
 fn collect_images<'a>(
     objects: impl Iterator<Item = PdfPageObject<'a>>,
     forms: &mut Vec<PdfMatrix>,
-    page_height: f32,
+    frame: &Frame,
     out: &mut Vec<Rect>,
 ) {
     for object in objects {
@@ -376,19 +418,19 @@ fn collect_images<'a>(
                 for matrix in forms.iter().rev() {
                     quad = quad.transform(*matrix);
                 }
-                out.push(Rect {
-                    x0: quad.left().value,
-                    y0: page_height - quad.top().value,
-                    x1: quad.right().value,
-                    y1: page_height - quad.bottom().value,
-                });
+                out.push(frame.rect(
+                    quad.left().value,
+                    quad.bottom().value,
+                    quad.right().value,
+                    quad.top().value,
+                ));
             }
             PdfPageObject::XObjectForm(form) if forms.len() < MAX_FORM_DEPTH => {
                 let Ok(matrix) = form.matrix() else {
                     continue;
                 };
                 forms.push(matrix);
-                collect_images(form.iter(), forms, page_height, out);
+                collect_images(form.iter(), forms, frame, out);
                 forms.pop();
             }
             _ => {}

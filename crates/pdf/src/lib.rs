@@ -8,6 +8,7 @@
 
 pub mod engine;
 pub mod forensics;
+pub mod frame;
 pub mod words;
 
 pub use engine::{CACHED_LIBRARY, LoadError, PDFIUM_ENV, PdfiumEngine};

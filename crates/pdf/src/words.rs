@@ -1,6 +1,6 @@
 //! Glyphs to words: the engine-independent half of text extraction.
 //!
-//! pdfium hands out characters with boxes in PDF space (origin bottom-left, y up). Statement
+//! Glyph boxes arrive in page display coordinates (see [`crate::frame`]). Statement
 //! tables often separate columns by position alone, with no space character between them, so a
 //! word ends at whitespace *and* wherever the next glyph jumps away horizontally or leaves the
 //! line. Kept free of pdfium so the rules can be tested on made-up glyphs.
@@ -16,19 +16,19 @@ pub const GAP_EM: f32 = 0.3;
 /// text run, never the continuation of the word.
 const BACKTRACK_EM: f32 = 0.5;
 
-/// One character as the engine reports it, in PDF space (origin bottom-left, y up).
+/// One character, its loose box (ascender to descender line) in top-left page coordinates.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Glyph {
     /// The Unicode character (pdfium's best guess; garbage when the font has no ToUnicode map).
     pub ch: char,
     /// Left edge.
-    pub left: f32,
-    /// Bottom edge (descender line of the loose box).
-    pub bottom: f32,
+    pub x0: f32,
+    /// Top edge.
+    pub y0: f32,
     /// Right edge.
-    pub right: f32,
-    /// Top edge (ascender line of the loose box).
-    pub top: f32,
+    pub x1: f32,
+    /// Bottom edge.
+    pub y1: f32,
     /// Font size in points, after the text matrix's scaling.
     pub size: f32,
     /// Index into the document's font list.
@@ -48,19 +48,18 @@ pub struct BuiltWord {
 /// Accumulates glyphs into words, in the engine's character order.
 #[derive(Debug)]
 pub struct WordBuilder {
-    page_height: f32,
     words: Vec<BuiltWord>,
     current: Option<Open>,
 }
 
-/// The word being built, in PDF space until it is closed.
+/// The word being built.
 #[derive(Debug)]
 struct Open {
     text: String,
-    left: f32,
-    bottom: f32,
-    right: f32,
-    top: f32,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
     size: f32,
     /// Font of the first glyph and how many glyphs used it; a word takes the font most of its
     /// glyphs use, which for two fonts is the first one unless it lost the count.
@@ -70,11 +69,16 @@ struct Open {
     other_glyphs: u32,
 }
 
+impl Default for WordBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl WordBuilder {
-    /// A builder for a page of the given height (to flip y downwards).
-    pub fn new(page_height: f32) -> Self {
+    /// An empty builder.
+    pub fn new() -> Self {
         WordBuilder {
-            page_height,
             words: Vec::new(),
             current: None,
         }
@@ -93,7 +97,7 @@ impl WordBuilder {
     /// Ends the current word: pdfium reports a break (whitespace, line end).
     pub fn break_word(&mut self) {
         if let Some(open) = self.current.take() {
-            let word = open.close(self.page_height);
+            let word = open.close();
             self.words.push(word);
         }
     }
@@ -130,10 +134,10 @@ impl Open {
         text.push(glyph.ch);
         Open {
             text,
-            left: glyph.left,
-            bottom: glyph.bottom,
-            right: glyph.right,
-            top: glyph.top,
+            x0: glyph.x0,
+            y0: glyph.y0,
+            x1: glyph.x1,
+            y1: glyph.y1,
             size: glyph.size,
             font: glyph.font,
             font_glyphs: 1,
@@ -144,24 +148,22 @@ impl Open {
 
     fn continues_with(&self, glyph: &Glyph) -> bool {
         let em = self.size.max(glyph.size).max(1.0);
-        let gap = glyph.left - self.right;
+        let gap = glyph.x0 - self.x1;
         if gap > GAP_EM * em || gap < -BACKTRACK_EM * em {
             return false;
         }
         // Same line: the boxes share at least half of the smaller one's height.
-        let overlap = self.top.min(glyph.top) - self.bottom.max(glyph.bottom);
-        let smaller = (self.top - self.bottom)
-            .min(glyph.top - glyph.bottom)
-            .max(0.1);
+        let overlap = self.y1.min(glyph.y1) - self.y0.max(glyph.y0);
+        let smaller = (self.y1 - self.y0).min(glyph.y1 - glyph.y0).max(0.1);
         overlap >= 0.5 * smaller
     }
 
     fn add(&mut self, glyph: &Glyph) {
         self.text.push(glyph.ch);
-        self.left = self.left.min(glyph.left);
-        self.right = self.right.max(glyph.right);
-        self.bottom = self.bottom.min(glyph.bottom);
-        self.top = self.top.max(glyph.top);
+        self.x0 = self.x0.min(glyph.x0);
+        self.x1 = self.x1.max(glyph.x1);
+        self.y0 = self.y0.min(glyph.y0);
+        self.y1 = self.y1.max(glyph.y1);
         self.size = self.size.max(glyph.size);
         if glyph.font == self.font {
             self.font_glyphs += 1;
@@ -173,7 +175,7 @@ impl Open {
         }
     }
 
-    fn close(self, page_height: f32) -> BuiltWord {
+    fn close(self) -> BuiltWord {
         let font = if self.other_glyphs > self.font_glyphs {
             self.other_font
         } else {
@@ -182,10 +184,10 @@ impl Open {
         BuiltWord {
             word: Word {
                 text: self.text,
-                x0: self.left,
-                y0: page_height - self.top,
-                x1: self.right,
-                y1: page_height - self.bottom,
+                x0: self.x0,
+                y0: self.y0,
+                x1: self.x1,
+                y1: self.y1,
                 font,
                 size: self.size,
                 confidence: None,
@@ -204,13 +206,13 @@ mod tests {
         text.chars()
             .enumerate()
             .map(|(i, ch)| {
-                let left = x + 6.0 * i as f32;
+                let x0 = x + 6.0 * i as f32;
                 Glyph {
                     ch,
-                    left,
-                    bottom: y - 2.0,
-                    right: left + 5.5,
-                    top: y + 8.0,
+                    x0,
+                    y0: y - 8.0,
+                    x1: x0 + 5.5,
+                    y1: y + 2.0,
                     size: 10.0,
                     font: Some(font),
                 }
@@ -219,7 +221,7 @@ mod tests {
     }
 
     fn words_of(glyphs: Vec<Glyph>) -> Vec<BuiltWord> {
-        let mut builder = WordBuilder::new(800.0);
+        let mut builder = WordBuilder::new();
         for g in glyphs {
             builder.push(g);
         }
@@ -227,13 +229,13 @@ mod tests {
     }
 
     #[test]
-    fn spaces_split_words_and_boxes_flip_to_top_left_origin() {
+    fn spaces_split_words_and_a_word_spans_its_glyphs() {
         let words = words_of(run("Opening balance", 72.0, 700.0, 0));
         let texts: Vec<_> = words.iter().map(|w| w.word.text.as_str()).collect();
         assert_eq!(texts, ["Opening", "balance"]);
         let first = &words[0].word;
         assert_eq!((first.x0, first.x1), (72.0, 72.0 + 6.0 * 6.0 + 5.5));
-        assert_eq!((first.y0, first.y1), (800.0 - 708.0, 800.0 - 698.0));
+        assert_eq!((first.y0, first.y1), (692.0, 702.0));
         assert_eq!(first.font, Some(0));
         assert_eq!(first.size, 10.0);
         assert!(!words[0].mixed_fonts);
@@ -278,7 +280,7 @@ mod tests {
 
     #[test]
     fn nul_characters_and_explicit_breaks_end_words() {
-        let mut builder = WordBuilder::new(800.0);
+        let mut builder = WordBuilder::new();
         for g in run("ab", 72.0, 500.0, 0) {
             builder.push(g);
         }

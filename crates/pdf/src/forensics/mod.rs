@@ -92,7 +92,7 @@ pub fn assess(
             .collect();
         fonts_per_page.push(used.into_iter().map(str::to_owned).collect());
     }
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Forensics {
         producer: document.producer,
         creator: document.creator,

@@ -87,15 +87,31 @@ impl PdfBuilder {
     }
 }
 
-/// One text run: font resource name, size, x, y (PDF space), text.
+/// One text run: font resource name, size, x, y (PDF space), text. A font of `raw:` writes the
+/// text into the content stream as it is (for text matrices the runs cannot express).
 pub type Run<'a> = (&'a str, f32, f32, f32, &'a str);
 
-/// A document of pages, each a list of runs; fonts F1 = Helvetica, F2 = Courier,
-/// F3 = Helvetica-Bold; optional images per page as (x, y, w, h) in PDF space; optional Info.
-pub fn document(pages: &[(&[Run], &[(f32, f32, f32, f32)])], info: Option<&str>) -> Vec<u8> {
+/// Image placements of a page: x, y, width, height in PDF space.
+pub type Images<'a> = &'a [(f32, f32, f32, f32)];
+
+/// A page: its runs and its images.
+pub type PageSpec<'a> = (&'a [Run<'a>], Images<'a>);
+
+/// Object number of the first page's content stream in [`document`] (page k: `+ 2k`).
+pub const FIRST_CONTENT: usize = 9;
+
+/// A letter-size document of pages, each a list of runs and images (x, y, w, h in PDF space).
+/// Fonts: F1 Helvetica, F2 Courier, F3 Helvetica-Bold, F4 a Type 3 font with made-up glyph names
+/// and no ToUnicode map (every code draws a box), as generators without Unicode maps write.
+pub fn document(pages: &[PageSpec], info: Option<&str>) -> Vec<u8> {
+    document_with(pages, info, "/MediaBox [0 0 612 792]")
+}
+
+/// [`document`] with other page geometry entries (`/MediaBox`, `/Rotate`) for every page.
+pub fn document_with(pages: &[PageSpec], info: Option<&str>, geometry: &str) -> Vec<u8> {
     let mut b = PdfBuilder::default();
     let catalog = b.add("<< /Type /Catalog /Pages 2 0 R >>");
-    let pages_obj = b.add(Vec::new()); // filled below
+    let pages_obj = b.add(Vec::new()); // filled below, once the kids are known
     let f1 =
         b.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
     let f2 =
@@ -103,10 +119,22 @@ pub fn document(pages: &[(&[Run], &[(f32, f32, f32, f32)])], info: Option<&str>)
     let f3 = b.add(
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
     );
+    let glyph = b.stream("", b"600 0 0 0 500 700 d1 0 0 500 700 re f");
+    let names: String = (1..=60).map(|i| format!("/q{i} ")).collect();
+    let f4 = b.add(format!(
+        "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 600 700] /FontMatrix [0.001 0 0 0.001 0 0] \
+         /CharProcs << {} >> /Encoding << /Type /Encoding /Differences [1 {names}] >> \
+         /FirstChar 1 /LastChar 60 /Widths [{}] /Resources << >> >>",
+        (1..=60)
+            .map(|i| format!("/q{i} {glyph} 0 R "))
+            .collect::<String>(),
+        "600 ".repeat(60)
+    ));
     let image = b.stream(
         "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8",
         b"\xff",
     );
+    assert_eq!((f4, image), (7, 8), "FIRST_CONTENT depends on this layout");
     let mut kids = Vec::new();
     for (runs, images) in pages {
         let mut content = String::new();
@@ -118,14 +146,19 @@ pub fn document(pages: &[(&[Run], &[(f32, f32, f32, f32)])], info: Option<&str>)
                 .replace('\\', "\\\\")
                 .replace('(', "\\(")
                 .replace(')', "\\)");
-            content.push_str(&format!(
-                "BT /{font} {size} Tf {x} {y} Td ({escaped}) Tj ET\n"
-            ));
+            match font.strip_prefix("raw:") {
+                // A run whose font is `raw:` is content-stream text, written as is.
+                Some(_) => content.push_str(text),
+                None => content.push_str(&format!(
+                    "BT /{font} {size} Tf {x} {y} Td ({escaped}) Tj ET\n"
+                )),
+            }
         }
         let stream = b.stream("", content.as_bytes());
         let page = b.add(format!(
-            "<< /Type /Page /Parent {pages_obj} 0 R /MediaBox [0 0 612 792] /Contents {stream} 0 R \
-             /Resources << /Font << /F1 {f1} 0 R /F2 {f2} 0 R /F3 {f3} 0 R >> /XObject << /Im1 {image} 0 R >> >> >>"
+            "<< /Type /Page /Parent {pages_obj} 0 R {geometry} /Contents {stream} 0 R \
+             /Resources << /Font << /F1 {f1} 0 R /F2 {f2} 0 R /F3 {f3} 0 R /F4 {f4} 0 R >> \
+             /XObject << /Im1 {image} 0 R >> >> >>"
         ));
         kids.push(format!("{page} 0 R"));
     }
@@ -137,6 +170,50 @@ pub fn document(pages: &[(&[Run], &[(f32, f32, f32, f32)])], info: Option<&str>)
     .into_bytes();
     let info = info.map(|i| b.add(i.to_owned()));
     b.finish(catalog, info)
+}
+
+/// Appends an incremental update replacing object `number` with a stream of `content`, as an
+/// editor saving "incrementally" does.
+pub fn append_revision(pdf: &[u8], number: usize, content: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(pdf);
+    let at = text.rfind("startxref").expect("a startxref");
+    let prev: usize = text[at + 9..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let size: usize = {
+        let s = text.rfind("/Size ").unwrap();
+        text[s + 6..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let root = {
+        let r = text.rfind("/Root ").unwrap();
+        text[r + 6..].split_whitespace().next().unwrap().to_owned()
+    };
+    let mut out = pdf.to_vec();
+    let offset = out.len();
+    out.extend_from_slice(
+        format!(
+            "{number} 0 obj\n<< /Length {} >>\nstream\n{content}\nendstream\nendobj\n",
+            content.len()
+        )
+        .as_bytes(),
+    );
+    let xref = out.len();
+    out.extend_from_slice(
+        format!(
+            "xref\n0 1\n0000000000 65535 f \n{number} 1\n{offset:010} 00000 n \ntrailer\n\
+             << /Size {size} /Root {root} 0 R /Prev {prev} >>\nstartxref\n{xref}\n%%EOF\n"
+        )
+        .as_bytes(),
+    );
+    out
 }
 
 /// A corpus file, or `None` after saying plainly that the corpus is absent.
