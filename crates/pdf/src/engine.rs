@@ -103,7 +103,7 @@ impl PdfiumEngine {
                 Ok(bindings) => {
                     return Ok(keep(&mut shared, bindings, candidate.display().to_string()));
                 }
-                Err(e) => tried.push((shown, e.to_string())),
+                Err(e) => tried.push((shown, one_line(&e.to_string()))),
             }
         }
         match Pdfium::bind_to_system_library() {
@@ -113,7 +113,10 @@ impl PdfiumEngine {
                 "the system libpdfium".to_owned(),
             )),
             Err(e) => {
-                tried.push(("the system library path".to_owned(), e.to_string()));
+                tried.push((
+                    "the system library path".to_owned(),
+                    one_line(&e.to_string()),
+                ));
                 Err(LoadError { tried })
             }
         }
@@ -123,6 +126,11 @@ impl PdfiumEngine {
     pub fn library(&self) -> &str {
         &self.library
     }
+}
+
+/// pdfium-render's errors print as multi-line debug structures; a message wants one line.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn keep(
@@ -177,6 +185,10 @@ fn open_error(error: PdfiumError, password_given: bool) -> IngestError {
                 detail: "the PDF uses an encryption scheme that cannot be opened".to_owned(),
             }
         }
+        PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::FormatError) => malformed(
+            None,
+            "not a readable PDF: its structure is broken beyond repair, or it is not a PDF",
+        ),
         other => malformed(
             None,
             format!("not a readable PDF (the PDF library says: {other:?})"),
