@@ -335,7 +335,7 @@ fn read_page(
             y0: r.y0,
             x1: r.x1,
             y1: r.y1,
-            size: ch.scaled_font_size().value,
+            size: effective_size(&ch),
             font,
         });
         if builder.len() > limits.max_words_per_page {
@@ -375,6 +375,17 @@ fn read_page(
         text_layer: stats,
     };
     Ok((extracted, facts))
+}
+
+/// The size a reader sees: the font size times the length of the glyph's vertical axis after the
+/// text matrix and the CTM (pdfium-render's `scaled_font_size` uses only the matrix's `d`, which
+/// is zero for text turned a quarter and negative for mirrored text).
+fn effective_size(ch: &PdfPageTextChar<'_>) -> f32 {
+    let size = ch.unscaled_font_size().value;
+    match ch.matrix() {
+        Ok(m) => size * m.c().hypot(m.d()),
+        Err(_) => size,
+    }
 }
 
 /// The page's visible box (media ∩ crop, as pdfium computes it) and rotation. A page whose box

@@ -24,6 +24,24 @@ fn words_come_with_top_left_boxes_in_points_fonts_and_sizes() {
     let text = extract(&pdf).unwrap();
     assert_eq!(text.pages.len(), 1);
     let page = &text.pages[0];
+    let scaled = document(
+        &[(
+            &[(
+                "raw:",
+                0.0,
+                0.0,
+                0.0,
+                "q 2 0 0 2 0 0 cm BT /F1 5 Tf 36 350 Td (Opening) Tj ET Q\n",
+            )],
+            &[],
+        )],
+        None,
+    );
+    let scaled = extract(&scaled).unwrap();
+    assert_eq!(
+        scaled.pages[0].words[0].size, 10.0,
+        "5-point text drawn at twice the scale"
+    );
     assert_eq!(
         (page.number, page.width, page.height, page.ocr),
         (1, 612.0, 792.0, false)
@@ -158,6 +176,7 @@ fn a_page_box_away_from_the_origin_and_a_rotated_page_read_as_displayed() {
     let texts: Vec<_> = page.words.iter().map(|w| w.text.as_str()).collect();
     assert_eq!(texts, ["Top", "line"]);
     let word = &page.words[0];
+    assert_eq!(word.size, 10.0, "the size survives the rotation");
     // Helvetica "Top" = 611 + 556 + 556 units; the baseline is 100 points from the top.
     assert!(
         near(word.x0, 72.0, 0.01) && near(word.x1, 72.0 + 17.23, 0.01),
