@@ -2,8 +2,9 @@
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use ledgerlens_core::{Currency, Document, merge_statements};
-use ledgerlens_ingest::{DEFAULT_MAX_BYTES, DateOrder, ReadOptions, read_document};
+use ledgerlens_core::{Currency, Document, Format, merge_statements};
+use ledgerlens_ingest::{DEFAULT_MAX_BYTES, DateOrder, ReadOptions, read_document, sniff};
+use ledgerlens_pdf::PdfiumEngine;
 
 use crate::input::{InputError, display_name, read_limited};
 use crate::output;
@@ -55,14 +56,28 @@ pub struct ParseArgs {
     pub pretty: bool,
 }
 
-/// Runs `parse`.
+/// Runs `parse`. The PDF engine (libpdfium) is bound on the first PDF only, so other formats never
+/// pay for loading it; when it cannot be loaded, a PDF's error says why and how to install it.
 pub fn run(args: &ParseArgs) -> Result<()> {
-    let options = read_options(args)?;
+    let mut options = read_options(args)?;
+    let mut pdf_engine_error = None;
     let mut documents = Vec::with_capacity(args.files.len());
     for path in &args.files {
         let bytes = read_limited(path, options.max_bytes)?;
-        let document = read_document(&display_name(path), &bytes, &options)
-            .map_err(|e| InputError::from_ingest(path, &e))?;
+        let is_pdf = matches!(sniff::detect(&bytes), Ok(Format::Pdf));
+        if is_pdf && options.pdf_engine.is_none() && pdf_engine_error.is_none() {
+            match PdfiumEngine::load(None) {
+                Ok(engine) => options.pdf_engine = Some(engine),
+                Err(e) => pdf_engine_error = Some(e.to_string()),
+            }
+        }
+        let document = read_document(&display_name(path), &bytes, &options).map_err(|e| {
+            let mut error = InputError::from_ingest(path, &e);
+            if let (true, Some(why)) = (is_pdf, &pdf_engine_error) {
+                error.message = format!("{} ({why})", error.message);
+            }
+            error
+        })?;
         documents.push(document);
     }
     let merged = if documents.len() > 1 {

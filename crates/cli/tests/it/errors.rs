@@ -117,7 +117,16 @@ fn text_that_contradicts_its_byte_order_mark_is_a_bad_encoding() {
 fn a_pdf_is_recognised_and_refused_clearly_until_the_pdf_reader_lands() {
     let dir = temp_dir("pdf");
     let path = dir.join("statement.bin");
-    std::fs::write(&path, b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n").unwrap();
+    // A well-formed one-page PDF: refused as unsupported whether or not libpdfium is installed
+    // (no engine, or no table reader yet), where a broken one would be malformed_file with it.
+    std::fs::write(
+        &path,
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+          2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+          3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n\
+          trailer<</Root 1 0 R>>\n%%EOF\n",
+    )
+    .unwrap();
     assert_input_error(&["parse", path.to_str().unwrap()], "unsupported_format");
 }
 
