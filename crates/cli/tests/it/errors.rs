@@ -114,11 +114,10 @@ fn text_that_contradicts_its_byte_order_mark_is_a_bad_encoding() {
 }
 
 #[test]
-fn a_pdf_is_recognised_and_refused_clearly_until_the_pdf_reader_lands() {
+fn a_pdf_without_any_statement_table_says_so() {
     let dir = temp_dir("pdf");
     let path = dir.join("statement.bin");
-    // A well-formed one-page PDF: refused as unsupported whether or not libpdfium is installed
-    // (no engine, or no table reader yet), where a broken one would be malformed_file with it.
+    // A well-formed, empty one-page PDF (the test command installs the PDF engine).
     std::fs::write(
         &path,
         b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
@@ -127,7 +126,7 @@ fn a_pdf_is_recognised_and_refused_clearly_until_the_pdf_reader_lands() {
           trailer<</Root 1 0 R>>\n%%EOF\n",
     )
     .unwrap();
-    assert_input_error(&["parse", path.to_str().unwrap()], "unsupported_format");
+    assert_input_error(&["parse", path.to_str().unwrap()], "no_statements");
 }
 
 #[test]

@@ -102,7 +102,12 @@ fn table(format: Format, range: &calamine::Range<Data>) -> Result<Table, IngestE
 
 /// Parses an XLSX or XLS workbook: the first sheet with a statement header.
 pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
-    // calamine can panic on corrupt XLS structures (found by fuzzing): contain it.
+    // calamine trusts the file's bookkeeping (a looping XLS sector chain cost 23 GB) and can panic
+    // on corrupt structures (both found by fuzzing): check the structure first, contain the rest.
+    match format {
+        Format::Xls => super::workbook_guard::check_xls(input.bytes)?,
+        _ => super::workbook_guard::check_xlsx(input.bytes)?,
+    }
     crate::guard::contain(format, "the workbook", || read_workbook(format, input))
 }
 

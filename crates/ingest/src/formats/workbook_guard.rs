@@ -1,0 +1,247 @@
+//! Structural checks on workbooks before the spreadsheet library sees them.
+//!
+//! calamine trusts the file's own bookkeeping. Fuzzing found a 26 KB XLS whose sector chain loops
+//! back on itself: calamine followed it for 90 seconds and 23 GB. A lender's server cannot afford
+//! that from one upload, so the compound-file sector chains (XLS) and the ZIP directory (XLSX) are
+//! walked here first, with cycle detection and size bounds; anything inconsistent is
+//! `malformed_file` before any large allocation happens.
+
+use ledgerlens_core::Format;
+
+use crate::error::IngestError;
+
+const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+const FREE_SECTOR: u32 = 0xFFFF_FFFF;
+/// Header DIFAT entries.
+const HEADER_DIFAT: usize = 109;
+/// Largest total an XLSX may inflate to, and largest inflation ratio: real workbooks compress
+/// XML about 5–20×; a deflate bomb reaches 1 000×.
+const MAX_XLSX_INFLATED_BYTES: u64 = 1 << 30;
+const MAX_XLSX_RATIO: u64 = 200;
+
+fn bad(format: Format, detail: impl Into<String>) -> IngestError {
+    IngestError::malformed(format, None, detail)
+}
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+}
+
+/// Walks a sector chain from `start`, failing on out-of-range ids and cycles; returns its length.
+fn chain_len(fat: &[u32], start: u32, visited: &mut [bool]) -> Result<usize, &'static str> {
+    let mut sector = start;
+    let mut length = 0;
+    while sector != END_OF_CHAIN {
+        let index = usize::try_from(sector).map_err(|_| "a sector id out of range")?;
+        let seen = visited
+            .get_mut(index)
+            .ok_or("a sector chain points past the end of the file")?;
+        if *seen {
+            return Err("a sector chain loops or two streams share a sector");
+        }
+        *seen = true;
+        length += 1;
+        sector = *fat
+            .get(index)
+            .ok_or("a sector chain points past the allocation table")?;
+        if sector == FREE_SECTOR {
+            return Err("a sector chain runs into a free sector");
+        }
+    }
+    Ok(length)
+}
+
+/// Checks an XLS (OLE2 compound file): header, allocation tables, and every stream's chain.
+pub fn check_xls(bytes: &[u8]) -> Result<(), IngestError> {
+    check_cfb(bytes).map_err(|detail| {
+        bad(
+            Format::Xls,
+            format!("the workbook's file structure is corrupt: {detail}"),
+        )
+    })
+}
+
+fn check_cfb(b: &[u8]) -> Result<(), &'static str> {
+    let shift = u16_at(b, 0x1E).ok_or("truncated header")?;
+    if shift != 9 && shift != 12 {
+        return Err("unsupported sector size");
+    }
+    let sector_size = 1usize << shift;
+    let sectors = b.len().saturating_sub(sector_size) / sector_size;
+    let sector = |id: u32| -> Option<&[u8]> {
+        let start = sector_size.checked_mul(usize::try_from(id).ok()?.checked_add(1)?)?;
+        b.get(start..start.checked_add(sector_size)?)
+    };
+    let fat_count =
+        usize::try_from(u32_at(b, 0x2C).ok_or("truncated header")?).map_err(|_| "bad FAT count")?;
+    if fat_count > sectors {
+        return Err("the allocation table is larger than the file");
+    }
+    // FAT sector ids: 109 in the header, the rest in the DIFAT chain.
+    let mut fat_sectors: Vec<u32> = (0..HEADER_DIFAT)
+        .filter_map(|i| u32_at(b, 0x4C + 4 * i))
+        .filter(|&id| id != FREE_SECTOR && id != END_OF_CHAIN)
+        .collect();
+    let mut difat = u32_at(b, 0x44).ok_or("truncated header")?;
+    let mut difat_hops = 0;
+    while difat != END_OF_CHAIN && difat != FREE_SECTOR && fat_sectors.len() < fat_count {
+        difat_hops += 1;
+        if difat_hops > sectors {
+            return Err("the DIFAT chain loops");
+        }
+        let block = sector(difat).ok_or("the DIFAT chain points past the end of the file")?;
+        let per = sector_size / 4 - 1;
+        fat_sectors.extend(
+            (0..per)
+                .filter_map(|i| u32_at(block, 4 * i))
+                .filter(|&id| id != FREE_SECTOR),
+        );
+        difat = u32_at(block, 4 * per).ok_or("truncated DIFAT sector")?;
+    }
+    fat_sectors.truncate(fat_count);
+    let mut fat = Vec::with_capacity(fat_sectors.len() * sector_size / 4);
+    for id in fat_sectors {
+        let block = sector(id).ok_or("a FAT sector lies past the end of the file")?;
+        fat.extend(
+            block
+                .chunks_exact(4)
+                .filter_map(|c| c.try_into().ok().map(u32::from_le_bytes)),
+        );
+    }
+    let mut visited = vec![false; sectors];
+    let dir_start = u32_at(b, 0x30).ok_or("truncated header")?;
+    let dir_sectors = chain_len(&fat, dir_start, &mut visited)?;
+    let minifat_start = u32_at(b, 0x3C).ok_or("truncated header")?;
+    if minifat_start != END_OF_CHAIN {
+        chain_len(&fat, minifat_start, &mut visited)?;
+    }
+    check_directory(b, &fat, dir_start, dir_sectors, sector_size, &mut visited)
+}
+
+/// Every directory entry's stream must have a sane size and (for regular streams) a sane chain.
+fn check_directory(
+    b: &[u8],
+    fat: &[u32],
+    dir_start: u32,
+    dir_sectors: usize,
+    sector_size: usize,
+    visited: &mut [bool],
+) -> Result<(), &'static str> {
+    let cutoff = u64::from(u32_at(b, 0x38).ok_or("truncated header")?);
+    let file_len = u64::try_from(b.len()).unwrap_or(u64::MAX);
+    let mut id = dir_start;
+    for _ in 0..dir_sectors {
+        let start = sector_size * (usize::try_from(id).map_err(|_| "bad directory sector")? + 1);
+        let block = b
+            .get(start..start + sector_size)
+            .ok_or("directory past the end of the file")?;
+        for entry in block.chunks_exact(128) {
+            let kind = entry.get(66).copied().unwrap_or(0);
+            if kind != 2 {
+                continue; // only streams own data chains (the root's mini stream was walked above)
+            }
+            let size = u64_at(entry, 120).ok_or("truncated directory entry")? & 0xFFFF_FFFF;
+            if size > file_len {
+                return Err("a stream claims to be larger than the whole file");
+            }
+            let first = u32_at(entry, 116).ok_or("truncated directory entry")?;
+            if size >= cutoff && first != END_OF_CHAIN {
+                chain_len(fat, first, visited)?;
+            }
+        }
+        id = *fat
+            .get(usize::try_from(id).map_err(|_| "bad directory sector")?)
+            .ok_or("directory chain broken")?;
+    }
+    Ok(())
+}
+
+/// Checks an XLSX (ZIP): the central directory's declared sizes must not describe a bomb.
+pub fn check_xlsx(bytes: &[u8]) -> Result<(), IngestError> {
+    check_zip(bytes).map_err(|detail| {
+        bad(
+            Format::Xlsx,
+            format!("the workbook's archive is unsafe or corrupt: {detail}"),
+        )
+    })
+}
+
+fn check_zip(b: &[u8]) -> Result<(), &'static str> {
+    // End of central directory: 22 bytes plus a comment of up to 65 535.
+    let tail_start = b.len().saturating_sub(22 + 65_535);
+    let eocd = (tail_start..b.len().saturating_sub(21))
+        .rev()
+        .find(|&i| b.get(i..i + 4) == Some(&[0x50, 0x4B, 0x05, 0x06]))
+        .ok_or("no ZIP directory (truncated file)")?;
+    let entries = u16_at(b, eocd + 10).ok_or("truncated ZIP directory")?;
+    let mut at = usize::try_from(u32_at(b, eocd + 16).ok_or("truncated ZIP directory")?)
+        .map_err(|_| "bad offset")?;
+    let (mut packed, mut inflated) = (0u64, 0u64);
+    for _ in 0..entries {
+        if b.get(at..at + 4) != Some(&[0x50, 0x4B, 0x01, 0x02]) {
+            return Err("the ZIP directory is corrupt");
+        }
+        let compressed = u64::from(u32_at(b, at + 20).ok_or("truncated ZIP entry")?);
+        let uncompressed = u64::from(u32_at(b, at + 24).ok_or("truncated ZIP entry")?);
+        if compressed == 0xFFFF_FFFF || uncompressed == 0xFFFF_FFFF {
+            return Err("ZIP64 entries are not expected in a bank export");
+        }
+        packed += compressed;
+        inflated += uncompressed;
+        let name = usize::from(u16_at(b, at + 28).ok_or("truncated ZIP entry")?);
+        let extra = usize::from(u16_at(b, at + 30).ok_or("truncated ZIP entry")?);
+        let comment = usize::from(u16_at(b, at + 32).ok_or("truncated ZIP entry")?);
+        at += 46 + name + extra + comment;
+    }
+    if inflated > MAX_XLSX_INFLATED_BYTES
+        || inflated > packed.max(1).saturating_mul(MAX_XLSX_RATIO) + 1_000_000
+    {
+        return Err("it inflates far beyond any real workbook (a decompression bomb)");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cyclic_sector_chain_is_refused_before_any_big_allocation() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fuzz/regressions/excel/cfb-sector-loop.xls"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        assert_eq!(check_xls(&bytes).unwrap_err().code(), "malformed_file");
+    }
+
+    #[test]
+    fn a_real_workbook_passes() {
+        let statement = ledgerlens_synth::generate(&ledgerlens_synth::GenerateOptions::default());
+        let xlsx = ledgerlens_synth::write(ledgerlens_synth::OutputFormat::Xlsx, &statement);
+        assert!(check_xlsx(&xlsx).is_ok());
+    }
+
+    #[test]
+    fn a_zip_that_claims_to_inflate_a_thousandfold_is_a_bomb() {
+        let statement = ledgerlens_synth::generate(&ledgerlens_synth::GenerateOptions::default());
+        let mut xlsx = ledgerlens_synth::write(ledgerlens_synth::OutputFormat::Xlsx, &statement);
+        // Rewrite every central-directory entry's uncompressed size to 900 MB.
+        let mut i = 0;
+        while i + 28 < xlsx.len() {
+            if xlsx[i..i + 4] == [0x50, 0x4B, 0x01, 0x02] {
+                xlsx[i + 24..i + 28].copy_from_slice(&900_000_000u32.to_le_bytes());
+            }
+            i += 1;
+        }
+        assert_eq!(check_xlsx(&xlsx).unwrap_err().code(), "malformed_file");
+    }
+}
