@@ -13,4 +13,5 @@ mod corpus;
 mod errors;
 mod extraction;
 mod forensics;
+mod generated;
 mod support;

@@ -273,6 +273,10 @@ pub fn extract(
         let cells = cut(line, tl.columns);
         if let Some(label) = balance_label(&cells.description, cells.date.is_some()) {
             open = None;
+            // "20 Nov  BALANCE BROUGHT FORWARD" dates the undated rows that follow it.
+            if let Some(d) = &cells.date {
+                last_date = Some(d.clone());
+            }
             let value = cells.any_money().or_else(|| {
                 line.words
                     .iter()
