@@ -104,10 +104,9 @@ fn table(format: Format, range: &calamine::Range<Data>) -> Result<Table, IngestE
 pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
     // calamine trusts the file's bookkeeping (a looping XLS sector chain cost 23 GB) and can panic
     // on corrupt structures (both found by fuzzing): check the structure first, contain the rest.
-    match format {
-        Format::Xls => super::workbook_guard::check_xls(input.bytes)?,
-        _ => super::workbook_guard::check_xlsx(input.bytes)?,
-    }
+    // Checked by content, not by the format asked for: calamine's XLSX reader also opens compound
+    // files (to detect password-protected workbooks).
+    super::workbook_guard::check(format, input.bytes)?;
     crate::guard::contain(format, "the workbook", || read_workbook(format, input))
 }
 

@@ -12,6 +12,10 @@ use crate::error::IngestError;
 
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 const FREE_SECTOR: u32 = 0xFFFF_FFFF;
+/// Ids at or above this are markers, not sectors.
+const RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+/// A FAT entry marking a DIFAT sector.
+const DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
 /// Header DIFAT entries.
 const HEADER_DIFAT: usize = 109;
 /// Largest total an XLSX may inflate to, and largest inflation ratio: real workbooks compress
@@ -59,6 +63,23 @@ fn chain_len(fat: &[u32], start: u32, visited: &mut [bool]) -> Result<usize, &'s
     Ok(length)
 }
 
+/// The compound-file signature (XLS, and encrypted XLSX).
+const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Checks a workbook by what its bytes are: a compound file, a ZIP, or neither.
+pub fn check(format: Format, bytes: &[u8]) -> Result<(), IngestError> {
+    if bytes.starts_with(&CFB_MAGIC) {
+        check_xls(bytes)
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        check_xlsx(bytes)
+    } else {
+        Err(bad(
+            format,
+            "not an Excel workbook (neither a compound file nor a ZIP archive)",
+        ))
+    }
+}
+
 /// Checks an XLS (OLE2 compound file): header, allocation tables, and every stream's chain.
 pub fn check_xls(bytes: &[u8]) -> Result<(), IngestError> {
     check_cfb(bytes).map_err(|detail| {
@@ -69,49 +90,61 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), IngestError> {
     })
 }
 
+/// Mirrors what calamine's compound-file reader will do — DIFAT walk, FAT load, directory chain,
+/// mini stream and mini FAT, every stream's chain — with every size checked against the file and
+/// every chain checked for cycles, because calamine allocates from these fields and follows these
+/// chains unchecked.
 fn check_cfb(b: &[u8]) -> Result<(), &'static str> {
     let shift = u16_at(b, 0x1E).ok_or("truncated header")?;
     if shift != 9 && shift != 12 {
         return Err("unsupported sector size");
     }
     let sector_size = 1usize << shift;
-    let sectors = b.len().saturating_sub(sector_size) / sector_size;
+    let file_len = b.len();
+    let sectors = file_len.saturating_sub(sector_size) / sector_size + 1;
+    let header_u32 = |at: usize| -> Result<usize, &'static str> {
+        u32_at(b, at)
+            .and_then(|v| usize::try_from(v).ok())
+            .ok_or("truncated header")
+    };
+    let bounded = |count: usize| {
+        count
+            .checked_mul(sector_size)
+            .is_some_and(|bytes| bytes <= file_len)
+    };
+    let (dir_len, fat_len, mini_fat_len) =
+        (header_u32(0x28)?, header_u32(0x2C)?, header_u32(0x40)?);
+    if !bounded(dir_len) || !bounded(fat_len) || !bounded(mini_fat_len) {
+        return Err("the header declares tables larger than the file");
+    }
     let sector = |id: u32| -> Option<&[u8]> {
         let start = sector_size.checked_mul(usize::try_from(id).ok()?.checked_add(1)?)?;
-        b.get(start..start.checked_add(sector_size)?)
+        b.get(start..start.checked_add(sector_size)?.min(file_len))
     };
-    let fat_count =
-        usize::try_from(u32_at(b, 0x2C).ok_or("truncated header")?).map_err(|_| "bad FAT count")?;
-    if fat_count > sectors {
-        return Err("the allocation table is larger than the file");
-    }
-    // FAT sector ids: 109 in the header, the rest in the DIFAT chain.
-    let mut fat_sectors: Vec<u32> = (0..HEADER_DIFAT)
+    // DIFAT: the header's 109 entries, then a chain followed until a reserved id, as calamine does.
+    let mut difat: Vec<u32> = (0..HEADER_DIFAT)
         .filter_map(|i| u32_at(b, 0x4C + 4 * i))
-        .filter(|&id| id != FREE_SECTOR && id != END_OF_CHAIN)
         .collect();
-    let mut difat = u32_at(b, 0x44).ok_or("truncated header")?;
-    let mut difat_hops = 0;
-    while difat != END_OF_CHAIN && difat != FREE_SECTOR && fat_sectors.len() < fat_count {
-        difat_hops += 1;
-        if difat_hops > sectors {
+    let mut next = u32_at(b, 0x44).ok_or("truncated header")?;
+    let mut hops = 0;
+    while next < RESERVED_SECTORS {
+        hops += 1;
+        if hops > sectors {
             return Err("the DIFAT chain loops");
         }
-        let block = sector(difat).ok_or("the DIFAT chain points past the end of the file")?;
-        let per = sector_size / 4 - 1;
-        fat_sectors.extend(
-            (0..per)
-                .filter_map(|i| u32_at(block, 4 * i))
-                .filter(|&id| id != FREE_SECTOR),
-        );
-        difat = u32_at(block, 4 * per).ok_or("truncated DIFAT sector")?;
+        let block = sector(next).ok_or("the DIFAT chain points past the end of the file")?;
+        let mut ids: Vec<u32> = block
+            .chunks_exact(4)
+            .filter_map(|c| c.try_into().ok().map(u32::from_le_bytes))
+            .collect();
+        next = ids.pop().ok_or("truncated DIFAT sector")?;
+        difat.extend(ids);
     }
-    fat_sectors.truncate(fat_count);
-    let mut fat = Vec::with_capacity(fat_sectors.len() * sector_size / 4);
-    for id in fat_sectors {
-        let block = sector(id).ok_or("a FAT sector lies past the end of the file")?;
+    let mut fat = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < DIFAT_SECTOR) {
         fat.extend(
-            block
+            sector(id)
+                .ok_or("a FAT sector lies past the end of the file")?
                 .chunks_exact(4)
                 .filter_map(|c| c.try_into().ok().map(u32::from_le_bytes)),
         );
@@ -119,49 +152,109 @@ fn check_cfb(b: &[u8]) -> Result<(), &'static str> {
     let mut visited = vec![false; sectors];
     let dir_start = u32_at(b, 0x30).ok_or("truncated header")?;
     let dir_sectors = chain_len(&fat, dir_start, &mut visited)?;
-    let minifat_start = u32_at(b, 0x3C).ok_or("truncated header")?;
-    if minifat_start != END_OF_CHAIN {
-        chain_len(&fat, minifat_start, &mut visited)?;
+    let entries = directory_entries(b, &fat, dir_start, dir_sectors, sector_size, shift)?;
+    let root = entries.first().ok_or("no root directory entry")?;
+    let mini_sectors = if mini_fat_len > 0 {
+        if root.0 != END_OF_CHAIN {
+            chain_len(&fat, root.0, &mut visited)?;
+        }
+        chain_len(
+            &fat,
+            u32_at(b, 0x3C).ok_or("truncated header")?,
+            &mut visited,
+        )?;
+        usize::try_from(root.1 / 64).map_err(|_| "mini stream too large")?
+    } else {
+        0
+    };
+    let minifat = read_chain_u32(
+        b,
+        &fat,
+        u32_at(b, 0x3C).unwrap_or(END_OF_CHAIN),
+        sector_size,
+        mini_fat_len,
+    );
+    let cutoff = u64::from(u32_at(b, 0x38).ok_or("truncated header")?);
+    let mut mini_visited = vec![false; mini_sectors];
+    for &(start, size, kind) in entries.iter().skip(1) {
+        if kind != 2 || start == END_OF_CHAIN {
+            continue;
+        }
+        if size < cutoff && mini_fat_len > 0 {
+            chain_len(&minifat, start, &mut mini_visited)?;
+        } else {
+            chain_len(&fat, start, &mut visited)?;
+        }
     }
-    check_directory(b, &fat, dir_start, dir_sectors, sector_size, &mut visited)
+    Ok(())
 }
 
-/// Every directory entry's stream must have a sane size and (for regular streams) a sane chain.
-fn check_directory(
+/// The u32 entries of a chain's sectors (the mini FAT), at most `count` sectors.
+fn read_chain_u32(b: &[u8], fat: &[u32], start: u32, sector_size: usize, count: usize) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut id = start;
+    for _ in 0..count {
+        let Some(first) = usize::try_from(id)
+            .ok()
+            .and_then(|i| i.checked_add(1))
+            .and_then(|i| i.checked_mul(sector_size))
+        else {
+            break;
+        };
+        let Some(block) = b.get(first..first.saturating_add(sector_size)) else {
+            break;
+        };
+        out.extend(
+            block
+                .chunks_exact(4)
+                .filter_map(|c| c.try_into().ok().map(u32::from_le_bytes)),
+        );
+        match usize::try_from(id).ok().and_then(|i| fat.get(i)) {
+            Some(&n) => id = n,
+            None => break,
+        }
+    }
+    out
+}
+
+/// Directory entries as (start sector, size, kind); sizes must fit in the file.
+fn directory_entries(
     b: &[u8],
     fat: &[u32],
     dir_start: u32,
     dir_sectors: usize,
     sector_size: usize,
-    visited: &mut [bool],
-) -> Result<(), &'static str> {
-    let cutoff = u64::from(u32_at(b, 0x38).ok_or("truncated header")?);
+    shift: u16,
+) -> Result<Vec<(u32, u64, u8)>, &'static str> {
     let file_len = u64::try_from(b.len()).unwrap_or(u64::MAX);
+    let mut entries = Vec::new();
     let mut id = dir_start;
     for _ in 0..dir_sectors {
-        let start = sector_size * (usize::try_from(id).map_err(|_| "bad directory sector")? + 1);
+        let index = usize::try_from(id).map_err(|_| "bad directory sector")?;
+        let start = sector_size * (index + 1);
         let block = b
             .get(start..start + sector_size)
             .ok_or("directory past the end of the file")?;
         for entry in block.chunks_exact(128) {
             let kind = entry.get(66).copied().unwrap_or(0);
-            if kind != 2 {
-                continue; // only streams own data chains (the root's mini stream was walked above)
-            }
-            let size = u64_at(entry, 120).ok_or("truncated directory entry")? & 0xFFFF_FFFF;
+            // calamine reads 32-bit sizes from 512-byte-sector files and 64-bit ones otherwise.
+            let size = if shift == 9 {
+                u64::from(u32_at(entry, 120).ok_or("truncated directory entry")?)
+            } else {
+                u64_at(entry, 120).ok_or("truncated directory entry")?
+            };
             if size > file_len {
                 return Err("a stream claims to be larger than the whole file");
             }
-            let first = u32_at(entry, 116).ok_or("truncated directory entry")?;
-            if size >= cutoff && first != END_OF_CHAIN {
-                chain_len(fat, first, visited)?;
-            }
+            entries.push((
+                u32_at(entry, 116).ok_or("truncated directory entry")?,
+                size,
+                kind,
+            ));
         }
-        id = *fat
-            .get(usize::try_from(id).map_err(|_| "bad directory sector")?)
-            .ok_or("directory chain broken")?;
+        id = *fat.get(index).ok_or("directory chain broken")?;
     }
-    Ok(())
+    Ok(entries)
 }
 
 /// Checks an XLSX (ZIP): the central directory's declared sizes must not describe a bomb.
@@ -218,6 +311,16 @@ mod tests {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../fuzz/regressions/excel/cfb-sector-loop.xls"
+        );
+        let bytes = std::fs::read(path).unwrap();
+        assert_eq!(check_xls(&bytes).unwrap_err().code(), "malformed_file");
+    }
+
+    #[test]
+    fn a_directory_length_of_four_gigabytes_is_refused() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../fuzz/regressions/excel/cfb-directory-length.xls"
         );
         let bytes = std::fs::read(path).unwrap();
         assert_eq!(check_xls(&bytes).unwrap_err().code(), "malformed_file");
