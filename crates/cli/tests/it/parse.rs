@@ -133,9 +133,11 @@ fn every_sample_format_parses_back_through_the_binary() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // 16 structured formats and 5 PDF layouts (the test command installs the PDF engine).
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("sample-")).count(),
-        16,
+        21,
         "{stdout}"
     );
+    assert!(!stdout.contains("BREAKS"), "{stdout}");
 }
