@@ -8,6 +8,7 @@ pub mod mt940;
 pub mod ofx;
 pub mod qif;
 pub mod tabular;
+pub mod workbook_extent;
 pub mod workbook_guard;
 
 use ledgerlens_core::Format;

@@ -71,7 +71,8 @@ pub fn check(format: Format, bytes: &[u8]) -> Result<(), IngestError> {
     if bytes.starts_with(&CFB_MAGIC) {
         check_xls(bytes)
     } else if bytes.starts_with(b"PK\x03\x04") {
-        check_xlsx(bytes)
+        check_xlsx(bytes)?;
+        super::workbook_extent::check_xlsx(bytes)
     } else {
         Err(bad(
             format,
@@ -88,6 +89,14 @@ pub fn check_xls(bytes: &[u8]) -> Result<(), IngestError> {
             format!("the workbook's file structure is corrupt: {detail}"),
         )
     })
+}
+
+/// One compound-file directory entry.
+struct Entry {
+    start: u32,
+    size: u64,
+    kind: u8,
+    name: String,
 }
 
 /// Mirrors what calamine's compound-file reader will do — DIFAT walk, FAT load, directory chain,
@@ -155,15 +164,15 @@ fn check_cfb(b: &[u8]) -> Result<(), &'static str> {
     let entries = directory_entries(b, &fat, dir_start, dir_sectors, sector_size, shift)?;
     let root = entries.first().ok_or("no root directory entry")?;
     let mini_sectors = if mini_fat_len > 0 {
-        if root.0 != END_OF_CHAIN {
-            chain_len(&fat, root.0, &mut visited)?;
+        if root.start != END_OF_CHAIN {
+            chain_len(&fat, root.start, &mut visited)?;
         }
         chain_len(
             &fat,
             u32_at(b, 0x3C).ok_or("truncated header")?,
             &mut visited,
         )?;
-        usize::try_from(root.1 / 64).map_err(|_| "mini stream too large")?
+        usize::try_from(root.size / 64).map_err(|_| "mini stream too large")?
     } else {
         0
     };
@@ -176,17 +185,74 @@ fn check_cfb(b: &[u8]) -> Result<(), &'static str> {
     );
     let cutoff = u64::from(u32_at(b, 0x38).ok_or("truncated header")?);
     let mut mini_visited = vec![false; mini_sectors];
-    for &(start, size, kind) in entries.iter().skip(1) {
-        if kind != 2 || start == END_OF_CHAIN {
+    for entry in entries.iter().skip(1) {
+        if entry.kind != 2 || entry.start == END_OF_CHAIN {
             continue;
         }
-        if size < cutoff && mini_fat_len > 0 {
-            chain_len(&minifat, start, &mut mini_visited)?;
+        if entry.size < cutoff && mini_fat_len > 0 {
+            chain_len(&minifat, entry.start, &mut mini_visited)?;
         } else {
-            chain_len(&fat, start, &mut visited)?;
+            chain_len(&fat, entry.start, &mut visited)?;
         }
     }
-    Ok(())
+    // The chains are sound; now the sheets' extents, which calamine turns into dense grids.
+    let Some(book) = entries
+        .iter()
+        .find(|e| e.kind == 2 && (e.name == "Workbook" || e.name == "Book"))
+    else {
+        return Ok(());
+    };
+    let size = usize::try_from(book.size).map_err(|_| "workbook stream too large")?;
+    let stream = if book.size < cutoff && mini_fat_len > 0 {
+        let ministream = read_chain(b, &fat, root.start, sector_size, usize::MAX);
+        read_mini_chain(&ministream, &minifat, book.start, size)
+    } else {
+        read_chain(b, &fat, book.start, sector_size, size)
+    };
+    super::workbook_extent::check_biff(&stream)
+        .map_err(|_| "a sheet spans far more cells than any bank statement")
+}
+
+/// The bytes of a (validated, acyclic) FAT chain, at most `limit` of them.
+fn read_chain(b: &[u8], fat: &[u32], start: u32, sector_size: usize, limit: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut id = start;
+    while id < RESERVED_SECTORS && out.len() < limit {
+        let Some(index) = usize::try_from(id).ok() else {
+            break;
+        };
+        let first = (index + 1) * sector_size;
+        let Some(block) = b.get(first..(first + sector_size).min(b.len())) else {
+            break;
+        };
+        out.extend_from_slice(block);
+        let Some(&next) = fat.get(index) else { break };
+        id = next;
+    }
+    out.truncate(limit);
+    out
+}
+
+/// The bytes of a mini-stream chain (64-byte mini sectors), at most `limit` of them.
+fn read_mini_chain(ministream: &[u8], minifat: &[u32], start: u32, limit: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut id = start;
+    while id < RESERVED_SECTORS && out.len() < limit {
+        let Some(index) = usize::try_from(id).ok() else {
+            break;
+        };
+        let Some(block) = ministream.get(index * 64..(index * 64 + 64).min(ministream.len()))
+        else {
+            break;
+        };
+        out.extend_from_slice(block);
+        let Some(&next) = minifat.get(index) else {
+            break;
+        };
+        id = next;
+    }
+    out.truncate(limit);
+    out
 }
 
 /// The u32 entries of a chain's sectors (the mini FAT), at most `count` sectors.
@@ -217,7 +283,7 @@ fn read_chain_u32(b: &[u8], fat: &[u32], start: u32, sector_size: usize, count: 
     out
 }
 
-/// Directory entries as (start sector, size, kind); sizes must fit in the file.
+/// Directory entries as (start sector, size, kind, name); sizes must fit in the file.
 fn directory_entries(
     b: &[u8],
     fat: &[u32],
@@ -225,7 +291,7 @@ fn directory_entries(
     dir_sectors: usize,
     sector_size: usize,
     shift: u16,
-) -> Result<Vec<(u32, u64, u8)>, &'static str> {
+) -> Result<Vec<Entry>, &'static str> {
     let file_len = u64::try_from(b.len()).unwrap_or(u64::MAX);
     let mut entries = Vec::new();
     let mut id = dir_start;
@@ -246,11 +312,20 @@ fn directory_entries(
             if size > file_len {
                 return Err("a stream claims to be larger than the whole file");
             }
-            entries.push((
-                u32_at(entry, 116).ok_or("truncated directory entry")?,
+            let name_bytes = usize::from(u16_at(entry, 64).unwrap_or(0)).min(64);
+            let units: Vec<u16> = entry
+                .get(..name_bytes)
+                .unwrap_or_default()
+                .chunks_exact(2)
+                .filter_map(|c| c.try_into().ok().map(u16::from_le_bytes))
+                .take_while(|&u| u != 0)
+                .collect();
+            entries.push(Entry {
+                start: u32_at(entry, 116).ok_or("truncated directory entry")?,
                 size,
                 kind,
-            ));
+                name: String::from_utf16_lossy(&units),
+            });
         }
         id = *fat.get(index).ok_or("directory chain broken")?;
     }
