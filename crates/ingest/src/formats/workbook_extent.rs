@@ -68,6 +68,14 @@ pub fn check_biff(workbook: &[u8]) -> Result<(), IngestError> {
                 extent.check(Format::Xls)?;
                 extent = Extent::default();
             }
+            // DIMENSIONS: calamine reserves rows × columns cells from it, trusting it as written
+            // (u32 arithmetic that wraps when the last row precedes the first).
+            0x0200 => {
+                let (rows, cols) = dimensions_span(body);
+                if rows.saturating_mul(cols) > MAX_CELLS {
+                    return Err(too_big(Format::Xls, rows, cols));
+                }
+            }
             // NUMBER, RK, LABELSST, LABEL, FORMULA, BLANK, BOOLERR, RSTRING: row, col first.
             0x0203 | 0x027E | 0x00FD | 0x0204 | 0x0006 | 0x0201 | 0x0205 | 0x00D6 => {
                 if let (Some(row), Some(col)) = (u16_at(body, 0), u16_at(body, 2)) {
@@ -89,6 +97,41 @@ pub fn check_biff(workbook: &[u8]) -> Result<(), IngestError> {
         at += 4 + usize::from(len);
     }
     extent.check(Format::Xls)
+}
+
+/// Rows and columns calamine will reserve for a DIMENSIONS record, computed as it does.
+fn dimensions_span(body: &[u8]) -> (u64, u64) {
+    let u32_at = |at: usize| {
+        body.get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_le_bytes)
+    };
+    let fields = match body.len() {
+        10 => u16_at(body, 0)
+            .zip(u16_at(body, 2))
+            .zip(u16_at(body, 4).zip(u16_at(body, 6)))
+            .map(|((rf, rl), (cf, cl))| {
+                (u32::from(rf), u32::from(rl), u32::from(cf), u32::from(cl))
+            }),
+        14 => u32_at(0)
+            .zip(u32_at(4))
+            .zip(u16_at(body, 8).zip(u16_at(body, 10)))
+            .map(|((rf, rl), (cf, cl))| (rf, rl, u32::from(cf), u32::from(cl))),
+        _ => None,
+    };
+    let Some((rf, rl, mut cf, cl)) = fields else {
+        return (0, 0);
+    };
+    if cf > 0xFF || cl < cf {
+        cf = 0;
+    }
+    if rl >= 1 && cl >= 1 {
+        let rows = (rl - 1).wrapping_sub(rf).wrapping_add(1);
+        let cols = (cl - 1).wrapping_sub(cf).wrapping_add(1);
+        (u64::from(rows), u64::from(cols))
+    } else {
+        (1, 1)
+    }
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
@@ -218,5 +261,21 @@ mod tests {
         }
         assert!(check_biff(&biff).is_err());
         assert!(check_biff(biff.get(..18).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_dimensions_record_claiming_a_huge_sheet_is_refused() {
+        let mut record = 0x0200u16.to_le_bytes().to_vec();
+        record.extend_from_slice(&14u16.to_le_bytes());
+        // First row 10, last row 5: calamine's u32 arithmetic wraps to four billion rows.
+        for v in [10u32, 5] {
+            record.extend_from_slice(&v.to_le_bytes());
+        }
+        record.extend_from_slice(&[0, 0, 3, 0, 0, 0]);
+        assert!(check_biff(&record).is_err());
+        assert_eq!(
+            dimensions_span(&[0, 0, 0, 0, 100, 0, 0, 0, 0, 0, 12, 0, 0, 0]),
+            (100, 12)
+        );
     }
 }
