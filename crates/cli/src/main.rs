@@ -15,6 +15,10 @@ use clap::{Parser, Subcommand};
 
 use crate::input::InputError;
 
+/// A faster allocator for a workload of many small strings (descriptions, references).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Bank statements in, exact ledgers out.
 #[derive(Debug, Parser)]
 #[command(name = "ledgerlens", version, about)]
