@@ -132,16 +132,22 @@ pub fn parse(input: &Input<'_>) -> Result<Parsed, IngestError> {
     tabular::interpret(&table, input.options)
 }
 
-/// True when the text reads as a table whose header has a date column and an amount-ish column,
-/// under a delimiter that splits the rows consistently.
+/// True when the text reads as a table whose header (or, lacking one, whose values) show a date
+/// column and an amount-ish column, under a delimiter that splits the rows consistently.
 pub fn sniff(text: &str) -> bool {
     let head: String = text.chars().take(64 * 1024).collect();
-    let text = normalise_newlines(&head);
-    let Some(delimiter) = detect_delimiter(&text) else {
+    let truncated = head.len() < text.len();
+    let sample = normalise_newlines(&head);
+    let Some(delimiter) = detect_delimiter(&sample) else {
         return false;
     };
-    rows(&text, delimiter, Some(tabular::MAX_HEADER_SCAN + 20))
-        .is_ok_and(|rows| tabular::has_header(&rows))
+    rows(&sample, delimiter, Some(tabular::MAX_HEADER_SCAN + 20)).is_ok_and(|mut rows| {
+        // A row cut by the sample's end would spoil a header-less table's field count.
+        if truncated && rows.len() > 1 {
+            rows.pop();
+        }
+        tabular::has_header(&rows)
+    })
 }
 
 #[cfg(test)]
@@ -175,6 +181,25 @@ mod tests {
         ));
         assert!(!sniff("name,age\nbob,3\n"));
         assert!(!sniff("just some prose, with a comma\nand more\n"));
+    }
+
+    #[test]
+    fn a_headerless_table_sniffs_by_its_values_but_prose_and_scraps_do_not() {
+        let bare = "17-06-2022,NL91ABNA0417164300,Rent for June,-500.00\n\
+                    18-06-2022,NL91ABNA0417164300,Salary,1200.00\n\
+                    19-06-2022,NL91ABNA0417164300,Groceries at the market,-23.45\n";
+        assert!(sniff(bare));
+        let parsed = parse_text(bare).unwrap();
+        let s = &parsed.statements[0];
+        assert_eq!(s.transactions.len(), 3);
+        assert_eq!(s.transactions[2].amount, Amount::parse("-23.45").unwrap());
+        assert!(!sniff(
+            "Dear lender,\nplease find my statement attached.\nRegards\n"
+        ));
+        assert!(!sniff(
+            "Dear lender, hello, there\nplease, find, it\nRegards, me, you\n"
+        ));
+        assert!(!sniff("2024-01-01,a,1.00\n2024-01-02,b,2.00\n"));
     }
 
     #[test]

@@ -39,6 +39,8 @@ pub struct Columns {
     pub marker: Option<usize>,
     /// Running balance.
     pub balance: Option<usize>,
+    /// The balance column states the balance before the row's amount (ASN), not after it.
+    pub balance_before: bool,
     /// Reference.
     pub reference: Option<usize>,
     /// Row currency.

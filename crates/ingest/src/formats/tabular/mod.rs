@@ -7,6 +7,7 @@
 //! whole column; then every row becomes a transaction ([`rows`]).
 
 pub mod columns;
+pub mod infer;
 pub mod preamble;
 pub mod rows;
 pub mod vocab;
@@ -66,14 +67,30 @@ pub struct Table {
     pub rows: Vec<Row>,
 }
 
-/// True when some row in the first [`MAX_HEADER_SCAN`] reads as a statement header.
+/// True when some row in the first [`MAX_HEADER_SCAN`] reads as a statement header, or, with no
+/// header, the content alone shows a date and an amount column ([`infer`]).
 pub fn has_header(rows: &[Row]) -> bool {
-    columns::find_header(rows).is_some()
+    columns::find_header(rows).is_some() || infer::infer(rows).is_some()
 }
 
 /// Reads a table into statements.
 pub fn interpret(table: &Table, options: &ReadOptions) -> Result<Parsed, IngestError> {
     let Some((header_index, mut columns)) = columns::find_header(&table.rows) else {
+        // Header-less exports: every row is data and the roles come from the values.
+        if let Some(columns) = infer::infer(&table.rows) {
+            let mut parsed = rows::read(
+                table.format,
+                &Row::default(),
+                &columns,
+                preamble::Meta::default(),
+                &table.rows,
+                options,
+            )?;
+            parsed
+                .warnings
+                .push("no header row: column roles inferred from their values".to_owned());
+            return Ok(parsed);
+        }
         return Err(IngestError::malformed(
             table.format,
             None,

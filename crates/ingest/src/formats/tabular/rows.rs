@@ -342,7 +342,11 @@ impl Reader<'_> {
         };
         let mut t = Transaction::new(date, description(row, self.cols), amount);
         t.value_date = self.date(row, self.cols.value_date).filter(|d| *d != date);
-        t.balance = balance;
+        t.balance = if self.cols.balance_before {
+            balance.and_then(|b| b.checked_add(amount).ok())
+        } else {
+            balance
+        };
         t.reference = text_of(row, self.cols.reference);
         t.bank_code = text_of(row, self.cols.bank_code);
         t.counterparty.name = text_of(row, self.cols.payee);
