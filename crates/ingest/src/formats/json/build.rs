@@ -4,7 +4,6 @@
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
-use ledgerlens_core::order::into_chronological;
 use ledgerlens_core::{
     Account, AccountKind, AccountNumber, Amount, Currency, Statement, Transaction,
 };
@@ -44,47 +43,30 @@ pub(super) fn account_number(text: Option<&str>) -> Option<AccountNumber> {
     text.and_then(|t| AccountNumber::parse(t).ok())
 }
 
+/// The single statement of a Nigerian-only provider: the stated currency, else the caller's
+/// default, else naira.
+pub(super) fn naira_statement(
+    mut account: Account,
+    stated: Option<Currency>,
+    default: Option<Currency>,
+    built: Built,
+) -> crate::Parsed {
+    let currency = stated.or(default).unwrap_or_else(naira);
+    account.currency = stated;
+    crate::Parsed {
+        statements: vec![statement(account, currency, built)],
+        ..crate::Parsed::default()
+    }
+}
+
 /// One statement from built rows.
 pub(super) fn statement(account: Account, currency: Currency, built: Built) -> Statement {
     let mut statement = Statement::new(account, currency);
     statement.opening_balance = built.opening_balance;
     statement.transactions = built.transactions;
-    derive_balances(&mut statement);
+    // Opening/closing balances implied by the running balance are filled in by finalisation, for
+    // every format alike.
     statement
-}
-
-/// Completes the opening and closing balances from the running balance, which states the balance
-/// before the oldest row (its balance less its amount) and after the newest. None of the
-/// aggregators has separate opening/closing fields (MyBankStatement's `BookBal` aside), and without
-/// them a statement's totals could not be checked. Balances the document states always win.
-pub(super) fn derive_balances(statement: &mut Statement) {
-    if statement.opening_balance.is_some() && statement.closing_balance.is_some() {
-        return;
-    }
-    let rows = &statement.transactions;
-    let ascending = rows
-        .windows(2)
-        .all(|w| matches!(w, [a, b] if a.date <= b.date));
-    let descending = rows
-        .windows(2)
-        .all(|w| matches!(w, [a, b] if a.date >= b.date));
-    let (oldest, newest) = match (ascending, descending) {
-        (true, false) => (rows.first().cloned(), rows.last().cloned()),
-        (false, true) => (rows.last().cloned(), rows.first().cloned()),
-        // One day, or no order: let the shared ordering (which also consults the balances)
-        // decide, on a copy, since finalisation orders the real rows.
-        _ => {
-            let mut ordered = rows.clone();
-            into_chronological(&mut ordered);
-            (ordered.first().cloned(), ordered.last().cloned())
-        }
-    };
-    if statement.opening_balance.is_none() {
-        statement.opening_balance = oldest.and_then(|t| t.balance?.checked_sub(t.amount).ok());
-    }
-    if statement.closing_balance.is_none() {
-        statement.closing_balance = newest.and_then(|t| t.balance);
-    }
 }
 
 /// A transaction read from a row, before the file's date order is known.

@@ -14,7 +14,7 @@ use ledgerlens_core::Account;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::build::{Draft, build, naira, statement};
+use super::build::{Draft, build, naira_statement};
 use super::source::{Doc, Rows};
 use crate::{IngestError, Parsed};
 
@@ -135,13 +135,10 @@ pub(super) fn parse(doc: Doc<'_>) -> Result<Parsed, IngestError> {
         });
     }
     let (built, _) = build(drafts, &[], doc.date_hint(None))?;
-    let currency = stated
-        .or(doc.options.default_currency)
-        .unwrap_or_else(naira);
-    account.currency = stated;
-    Ok(Parsed {
-        statements: vec![statement(account, currency, built)],
-        warnings: Vec::new(),
-        ..Parsed::default()
-    })
+    Ok(naira_statement(
+        account,
+        stated,
+        doc.options.default_currency,
+        built,
+    ))
 }
