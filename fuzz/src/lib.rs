@@ -3,8 +3,8 @@
 //! reader tests almost nothing.
 
 use ledgerlens_core::view::{DocumentView, ViewOptions};
-use ledgerlens_core::{merge_statements, reconcile, Amount, Format};
-use ledgerlens_ingest::{read_as, read_document, ReadOptions};
+use ledgerlens_core::{Amount, Format, merge_statements, reconcile};
+use ledgerlens_ingest::{ReadOptions, read_as, read_document};
 
 /// Fuzz input is capped well below the production limit so each run stays fast.
 const MAX_INPUT: u64 = 1 << 20;
@@ -24,14 +24,20 @@ fn install_hook() {
 }
 
 fn options() -> ReadOptions {
-    ReadOptions { max_bytes: MAX_INPUT, ..ReadOptions::default() }
+    ReadOptions {
+        max_bytes: MAX_INPUT,
+        ..ReadOptions::default()
+    }
 }
 
 fn exercise(document: ledgerlens_core::Document) {
     for statement in &document.statements {
         let _ = Amount::checked_sum(statement.transactions.iter().map(|t| t.amount));
         let again = reconcile(statement);
-        assert_eq!(again, statement.reconciliation, "reconciliation must be deterministic");
+        assert_eq!(
+            again, statement.reconciliation,
+            "reconciliation must be deterministic"
+        );
         for t in &statement.transactions {
             assert!(t.description.len() < 1 << 20);
         }
@@ -55,6 +61,32 @@ pub fn drive(formats: &[Format], data: &[u8]) {
 pub fn drive_detected(data: &[u8]) {
     install_hook();
     if let Ok(document) = read_document("fuzz", data, &options()) {
+        exercise(document);
+    }
+}
+
+/// Reads `data` as a PDF through the real engine (libpdfium, provisioned by
+/// `scripts/ensure-pdfium`), then the layout reader; panics if the engine cannot load, because a
+/// PDF target without its engine would test nothing.
+pub fn drive_pdf(data: &[u8]) {
+    install_hook();
+    static ENGINE: std::sync::OnceLock<std::sync::Arc<ledgerlens_pdf::PdfiumEngine>> =
+        std::sync::OnceLock::new();
+    let engine = ENGINE.get_or_init(|| match ledgerlens_pdf::PdfiumEngine::load(None) {
+        Ok(engine) => engine,
+        Err(e) => panic!("the pdf target needs libpdfium: {e}"),
+    });
+    let options = ReadOptions {
+        max_bytes: MAX_INPUT,
+        pdf_engine: Some(engine.clone()),
+        pdf_limits: ledgerlens_ingest::pdf::PdfLimits {
+            max_pages: 50,
+            time_budget_ms: 5_000,
+            ..Default::default()
+        },
+        ..ReadOptions::default()
+    };
+    if let Ok(document) = read_as(Format::Pdf, "fuzz", data, &options) {
         exercise(document);
     }
 }

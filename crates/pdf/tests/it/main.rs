@@ -13,5 +13,6 @@ mod corpus;
 mod errors;
 mod extraction;
 mod forensics;
+mod fuzz_regressions;
 mod generated;
 mod support;
