@@ -86,35 +86,43 @@ fn reference(t: &Transaction) -> String {
     t.reference.clone().unwrap_or_default()
 }
 
-fn english(s: &Statement) -> String {
-    let mut out = line(
-        &[
-            "Date",
-            "Value Date",
-            "Description",
-            "Reference",
-            "Amount",
-            "Balance",
-            "Currency",
-        ]
-        .map(str::to_owned),
-        ',',
-    );
+/// A comma-separated export with one signed amount column, in a language's headers, date format
+/// and negative-amount style (English and Spanish differ only there).
+fn signed_comma_table(
+    s: &Statement,
+    headers: [&str; 7],
+    date_format: &str,
+    amount: fn(Amount) -> String,
+) -> String {
+    let mut out = line(&headers.map(str::to_owned), ',');
     for t in &s.transactions {
         out.push_str(&line(
             &[
-                date(t.date, "%Y-%m-%d"),
-                opt_date(t.value_date, "%Y-%m-%d"),
+                date(t.date, date_format),
+                opt_date(t.value_date, date_format),
                 t.description.clone(),
                 reference(t),
-                t.amount.to_string(),
-                opt_amount(t.balance, |a| a.to_string()),
+                amount(t.amount),
+                opt_amount(t.balance, amount),
                 s.currency.code().to_owned(),
             ],
             ',',
         ));
     }
     out
+}
+
+fn english(s: &Statement) -> String {
+    let headers = [
+        "Date",
+        "Value Date",
+        "Description",
+        "Reference",
+        "Amount",
+        "Balance",
+        "Currency",
+    ];
+    signed_comma_table(s, headers, "%Y-%m-%d", |a| a.to_string())
 }
 
 fn french(s: &Statement) -> String {
@@ -251,34 +259,16 @@ fn us_tab(s: &Statement) -> String {
 }
 
 fn spanish(s: &Statement) -> String {
-    let mut out = line(
-        &[
-            "Fecha",
-            "Fecha valor",
-            "Concepto",
-            "Referencia",
-            "Importe",
-            "Saldo",
-            "Divisa",
-        ]
-        .map(str::to_owned),
-        ',',
-    );
-    for t in &s.transactions {
-        out.push_str(&line(
-            &[
-                date(t.date, "%d/%m/%Y"),
-                opt_date(t.value_date, "%d/%m/%Y"),
-                t.description.clone(),
-                reference(t),
-                parenthesised(t.amount),
-                opt_amount(t.balance, parenthesised),
-                s.currency.code().to_owned(),
-            ],
-            ',',
-        ));
-    }
-    out
+    let headers = [
+        "Fecha",
+        "Fecha valor",
+        "Concepto",
+        "Referencia",
+        "Importe",
+        "Saldo",
+        "Divisa",
+    ];
+    signed_comma_table(s, headers, "%d/%m/%Y", parenthesised)
 }
 
 /// Writes a delimited export.
