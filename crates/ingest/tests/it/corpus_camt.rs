@@ -1,14 +1,6 @@
 //! CAMT corpus: genkgo/camt (compared entry by entry with its JSON dumps), OCA
 //! bank-statement-import (golden outputs) and ofxstatement-iso20022 (asserted values).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers outside #[test] functions fail loudly on purpose"
-)]
-
 use chrono::NaiveDate;
 use ledgerlens_core::{Amount, Currency, Document, Format, Statement};
 use serde_json::Value;

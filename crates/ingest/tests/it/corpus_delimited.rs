@@ -1,12 +1,6 @@
 //! Corpus tests for the delimited and Excel readers: the figures upstream projects assert
 //! (EXPECTED.md / MANIFEST.tsv), and a walk over every CSV/XLS/XLSX in the corpus.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "test helpers fail loudly by design"
-)]
-
 use ledgerlens_core::{Amount, Document, Format, ReconciliationStatus, Statement};
 
 use crate::support;

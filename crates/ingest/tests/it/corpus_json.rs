@@ -1,13 +1,5 @@
 //! Corpus tests for the aggregator JSON readers: every file of `api-samples`, against EXPECTED.md.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers fail loudly"
-)]
-
 use chrono::NaiveDate;
 use ledgerlens_core::{Amount, Format};
 use ledgerlens_ingest::{IngestError, detect_format};

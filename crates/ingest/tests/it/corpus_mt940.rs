@@ -1,14 +1,6 @@
 //! MT940/MT942 corpus: every file of WoLpH/mt940 and mt940-rs, checked against the upstream
 //! expected outputs (WoLpH's YAML dumps converted to JSON, mt940-rs's exact JSON).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers outside #[test] functions fail loudly on purpose"
-)]
-
 use std::collections::BTreeSet;
 use std::path::Path;
 

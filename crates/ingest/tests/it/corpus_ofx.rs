@@ -1,13 +1,6 @@
 //! OFX, QFX, OFC and QIF files of the external corpus: every one parses or fails as listed, and the
 //! figures each source's EXPECTED.md states are read back.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers fail loudly"
-)]
-
 use chrono::NaiveDate;
 use ledgerlens_core::{AccountKind, Amount, Document, Statement, Transaction};
 

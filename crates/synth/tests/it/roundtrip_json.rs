@@ -1,14 +1,6 @@
 //! Round trips for the five aggregator JSON writers and readers: random ledgers in every harness
 //! currency (including zero- and three-decimal ones), and one long generated statement each.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers fail loudly"
-)]
-
 use ledgerlens_core::{Currency, Format};
 use ledgerlens_ingest::{ReadOptions, read_document};
 use ledgerlens_synth::write::{OutputFormat, write};

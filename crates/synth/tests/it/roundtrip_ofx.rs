@@ -1,12 +1,5 @@
 //! OFX 1 (SGML), OFX 2 (XML) and QIF: random ledgers written and read back.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "test helpers fail loudly"
-)]
-
 use ledgerlens_core::{AccountKind, Amount};
 use ledgerlens_ingest::{ReadOptions, read_document};
 use ledgerlens_synth::write::{OutputFormat, write};
