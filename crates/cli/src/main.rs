@@ -4,6 +4,7 @@
 //! file — the one-line message names the file and a stable error code), 1 anything else.
 
 mod demo;
+mod engines;
 mod input;
 mod output;
 mod parse_cmd;

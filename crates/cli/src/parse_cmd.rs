@@ -1,13 +1,12 @@
 //! `ledgerlens parse FILE...`
 
+use crate::engines::Engines;
+use crate::input::{InputError, display_name, read_limited};
+use crate::output;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use ledgerlens_core::{Currency, Document, Format, merge_statements};
 use ledgerlens_ingest::{DEFAULT_MAX_BYTES, DateOrder, ReadOptions, read_document, sniff};
-use ledgerlens_pdf::PdfiumEngine;
-
-use crate::input::{InputError, display_name, read_limited};
-use crate::output;
 
 /// Output encodings of `parse`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -54,26 +53,24 @@ pub struct ParseArgs {
     /// Pretty-print the JSON.
     #[arg(long)]
     pub pretty: bool,
+    /// OCR languages for scans and photos, tesseract style (`eng`, `eng+fra`).
+    #[arg(long, default_value = "eng")]
+    pub ocr_lang: String,
 }
 
-/// Runs `parse`. The PDF engine (libpdfium) is bound on the first PDF only, so other formats never
-/// pay for loading it; when it cannot be loaded, a PDF's error says why and how to install it.
+/// Runs `parse`. The PDF and OCR engines are bound on the first file that needs them (see
+/// [`Engines`]).
 pub fn run(args: &ParseArgs) -> Result<()> {
     let mut options = read_options(args)?;
-    let mut pdf_engine_error = None;
+    let mut engines = Engines::default();
     let mut documents = Vec::with_capacity(args.files.len());
     for path in &args.files {
         let bytes = read_limited(path, options.max_bytes)?;
-        let is_pdf = matches!(sniff::detect(&bytes), Ok(Format::Pdf));
-        if is_pdf && options.pdf_engine.is_none() && pdf_engine_error.is_none() {
-            match PdfiumEngine::load(None) {
-                Ok(engine) => options.pdf_engine = Some(engine),
-                Err(e) => pdf_engine_error = Some(e.to_string()),
-            }
-        }
+        let format = sniff::detect(&bytes).unwrap_or(Format::Csv);
+        engines.prepare(format, &mut options, &args.ocr_lang);
         let document = read_document(&display_name(path), &bytes, &options).map_err(|e| {
             let mut error = InputError::from_ingest(path, &e);
-            if let (true, Some(why)) = (is_pdf, &pdf_engine_error) {
+            if let Some(why) = engines.explain(&e, format) {
                 error.message = format!("{} ({why})", error.message);
             }
             error

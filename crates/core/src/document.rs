@@ -40,8 +40,10 @@ pub enum Format {
     DojahJson,
     /// MyBankStatement JSON (`bankStatement.mbs.jsonData`).
     MyBankStatementJson,
-    /// PDF document.
+    /// PDF document (text layer, or scanned pages read by OCR).
     Pdf,
+    /// A photo or scan of a statement page (PNG, JPEG, TIFF), read by OCR.
+    Image,
 }
 
 impl Format {
@@ -63,6 +65,7 @@ impl Format {
             Format::DojahJson => "dojah_json",
             Format::MyBankStatementJson => "mybankstatement_json",
             Format::Pdf => "pdf",
+            Format::Image => "image",
         }
     }
 }

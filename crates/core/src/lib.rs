@@ -26,4 +26,4 @@ pub use merge::{MergeReport, merge_statements};
 pub use money::Amount;
 pub use reconcile::{Reconciliation, ReconciliationStatus, reconcile};
 pub use statement::{Period, Statement};
-pub use transaction::{Counterparty, ForeignAmount, Provenance, Transaction};
+pub use transaction::{Counterparty, ForeignAmount, OcrReading, Provenance, Transaction};

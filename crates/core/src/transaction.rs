@@ -22,6 +22,30 @@ pub struct Provenance {
     /// 1-based data row (or record index in structured sources), header excluded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<u32>,
+    /// How sure OCR was of each value, for rows read from a scan or photo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<OcrReading>,
+}
+
+/// OCR's certainty about one row, per value, in percent (the lowest word of each value).
+///
+/// A lender must know which figures a machine guessed at: a 60% amount on a row whose balance
+/// does not follow is a figure to check by eye, not to lend on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub struct OcrReading {
+    /// The date's confidence; `None` when the row prints no date (it falls under the last one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<u8>,
+    /// The amount's confidence (debit, credit or signed amount).
+    pub amount: u8,
+    /// The running balance's confidence, when the row prints one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub balance: Option<u8>,
+    /// The description's confidence.
+    pub description: u8,
+    /// True when the row breaks the running-balance chain: the bank's own arithmetic does not
+    /// confirm what OCR read, so the row is kept but marked.
+    pub unreconciled: bool,
 }
 
 /// The other party of a transaction, when the source names it.

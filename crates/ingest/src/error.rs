@@ -51,6 +51,12 @@ pub enum IngestError {
     /// The password given does not open the PDF.
     #[error("the password does not open this PDF")]
     PdfPasswordIncorrect,
+    /// The document is a scan or photo and needs OCR, which this build or machine lacks.
+    #[error("this document is a scan or photo and needs OCR: {0}")]
+    OcrUnavailable(String),
+    /// OCR ran but failed or ran over its time budget.
+    #[error("OCR failed: {0}")]
+    OcrFailed(String),
 }
 
 impl IngestError {
@@ -66,6 +72,8 @@ impl IngestError {
             IngestError::NoStatements(_) => "no_statements",
             IngestError::PdfPasswordRequired => "pdf_password_required",
             IngestError::PdfPasswordIncorrect => "pdf_password_incorrect",
+            IngestError::OcrUnavailable(_) => "ocr_unavailable",
+            IngestError::OcrFailed(_) => "ocr_failed",
         }
     }
 

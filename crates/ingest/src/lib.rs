@@ -43,6 +43,11 @@ pub struct ReadOptions {
     pub pdf_engine: Option<std::sync::Arc<dyn pdf::PdfEngine>>,
     /// Bounds on PDF extraction.
     pub pdf_limits: pdf::PdfLimits,
+    /// The engine that reads scans and photos; without one, images and image-only PDF pages are
+    /// refused with `ocr_unavailable`.
+    pub ocr_engine: Option<std::sync::Arc<dyn pdf::OcrEngine>>,
+    /// Bounds on OCR.
+    pub ocr_limits: pdf::OcrLimits,
 }
 
 impl Default for ReadOptions {
@@ -54,6 +59,8 @@ impl Default for ReadOptions {
             max_bytes: DEFAULT_MAX_BYTES,
             pdf_engine: None,
             pdf_limits: pdf::PdfLimits::default(),
+            ocr_engine: None,
+            ocr_limits: pdf::OcrLimits::default(),
         }
     }
 }
@@ -114,7 +121,8 @@ pub fn read_as(
     };
     let parsed = formats::parse(format, &input)?;
     let mut warnings = parsed.warnings;
-    let statements = finalize::finalize(file_name, parsed.statements, options, &mut warnings);
+    let mut statements = finalize::finalize(file_name, parsed.statements, options, &mut warnings);
+    mark_unreconciled_ocr_rows(&mut statements, &mut warnings);
     if statements.iter().all(|s| {
         s.transactions.is_empty() && s.opening_balance.is_none() && s.closing_balance.is_none()
     }) {
@@ -128,6 +136,37 @@ pub fn read_as(
         warnings,
         forensics: parsed.forensics,
     })
+}
+
+/// Rows read by OCR whose printed balance does not follow from the row before are kept (the
+/// analyst may correct them) but marked, and counted in a warning: a machine's reading that the
+/// bank's arithmetic does not confirm must never pass silently as fact.
+fn mark_unreconciled_ocr_rows(statements: &mut [Statement], warnings: &mut Vec<String>) {
+    let mut marked = 0usize;
+    for statement in statements {
+        let breaks: Vec<usize> = statement
+            .reconciliation
+            .breaks
+            .iter()
+            .map(|b| b.index)
+            .collect();
+        for index in breaks {
+            if let Some(ocr) = statement
+                .transactions
+                .get_mut(index)
+                .and_then(|t| t.provenance.ocr.as_mut())
+            {
+                ocr.unreconciled = true;
+                marked += 1;
+            }
+        }
+    }
+    if marked > 0 {
+        warnings.push(format!(
+            "ocr: {marked} row(s) read by OCR break the running balance and are marked \
+             `unreconciled`; check them against the document"
+        ));
+    }
 }
 
 fn check_size(bytes: &[u8], options: &ReadOptions) -> Result<(), IngestError> {

@@ -12,7 +12,10 @@ const HEAD_BYTES: usize = 64 * 1024;
 
 /// True for formats parsed from decoded text.
 pub fn is_text(format: Format) -> bool {
-    !matches!(format, Format::Xlsx | Format::Xls | Format::Pdf)
+    !matches!(
+        format,
+        Format::Xlsx | Format::Xls | Format::Pdf | Format::Image
+    )
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -26,6 +29,9 @@ pub fn detect(bytes: &[u8]) -> Result<Format, IngestError> {
     let head = bytes.get(..bytes.len().min(HEAD_BYTES)).unwrap_or(bytes);
     if contains(head.get(..head.len().min(1024)).unwrap_or(head), b"%PDF-") {
         return Ok(Format::Pdf);
+    }
+    if crate::pdf::ocr::is_image(head) {
+        return Ok(Format::Image);
     }
     if head.starts_with(b"PK\x03\x04") {
         return if contains(head, b"xl/") || contains(bytes, b"xl/workbook") {

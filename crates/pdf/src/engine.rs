@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use ledgerlens_core::Format;
 use ledgerlens_ingest::IngestError;
 use ledgerlens_ingest::guard::contain;
-use ledgerlens_ingest::pdf::{Page, PdfEngine, PdfLimits, PdfText};
+use ledgerlens_ingest::pdf::{Page, PdfEngine, PdfLimits, PdfText, Raster, RenderSink};
 use pdfium_render::prelude::*;
 
 use crate::forensics::garbage::TextLayerStats;
@@ -160,6 +160,95 @@ impl PdfEngine for PdfiumEngine {
             extract_with(&pdfium, bytes, password, limits)
         })
     }
+
+    fn render(
+        &self,
+        bytes: &[u8],
+        password: Option<&str>,
+        pages: &[u32],
+        dpi: f32,
+        sink: &mut RenderSink<'_>,
+    ) -> Result<(), IngestError> {
+        let pdfium = self.pdfium.lock().unwrap_or_else(PoisonError::into_inner);
+        contain(Format::Pdf, "the PDF", || {
+            render_with(&pdfium, bytes, password, pages, dpi, sink)
+        })
+    }
+}
+
+/// Most pixels drawn for one page: a 300-dpi A3 page is 17 Mpx; a page declaring a
+/// billboard's size is drawn smaller rather than exhausting memory.
+const MAX_RENDER_PIXELS: f32 = 40_000_000.0;
+
+fn render_with(
+    pdfium: &Pdfium,
+    bytes: &[u8],
+    password: Option<&str>,
+    pages: &[u32],
+    dpi: f32,
+    sink: &mut RenderSink<'_>,
+) -> Result<(), IngestError> {
+    let password = password.filter(|p| !p.is_empty());
+    let document = pdfium
+        .load_pdf_from_byte_slice(bytes, password)
+        .map_err(|e| open_error(e, password.is_some()))?;
+    for &number in pages {
+        let index = number
+            .checked_sub(1)
+            .and_then(|i| i32::try_from(i).ok())
+            .ok_or_else(|| malformed(page_location(number), "no such page"))?;
+        let page = document
+            .pages()
+            .get(index)
+            .map_err(|_| malformed(page_location(number), "no such page"))?;
+        let frame = frame_of(&page);
+        let (w_pt, h_pt) = (frame.width().max(1.0), frame.height().max(1.0));
+        let mut scale = dpi.clamp(36.0, 600.0) / 72.0;
+        let area = w_pt * h_pt * scale * scale;
+        if area > MAX_RENDER_PIXELS {
+            scale *= (MAX_RENDER_PIXELS / area).sqrt();
+        }
+        let config = PdfRenderConfig::new()
+            .scale_page_by_factor(scale)
+            .set_format(PdfBitmapFormat::Gray)
+            .render_form_data(false);
+        let bitmap = page.render_with_config(&config).map_err(|e| {
+            malformed(
+                page_location(number),
+                format!("the page cannot be drawn for OCR ({e:?})"),
+            )
+        })?;
+        let (width, height) = (
+            u32::try_from(bitmap.width()).unwrap_or(0),
+            u32::try_from(bitmap.height()).unwrap_or(0),
+        );
+        let raw = bitmap.as_raw_bytes();
+        let raster = unpad(width, height, &raw)
+            .ok_or_else(|| malformed(page_location(number), "the drawn page has no pixels"))?;
+        sink(number, raster)?;
+    }
+    Ok(())
+}
+
+/// pdfium pads each row of a bitmap to its stride; OCR wants rows back to back.
+fn unpad(width: u32, height: u32, raw: &[u8]) -> Option<Raster> {
+    let (w, h) = (usize::try_from(width).ok()?, usize::try_from(height).ok()?);
+    if w == 0 || h == 0 {
+        return None;
+    }
+    let stride = raw.len() / h;
+    if stride < w {
+        return None;
+    }
+    let mut pixels = Vec::with_capacity(w.checked_mul(h)?);
+    for row in raw.chunks_exact(stride).take(h) {
+        pixels.extend_from_slice(row.get(..w)?);
+    }
+    Some(Raster {
+        width,
+        height,
+        pixels,
+    })
 }
 
 fn malformed(location: Option<String>, detail: impl Into<String>) -> IngestError {

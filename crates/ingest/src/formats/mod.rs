@@ -29,23 +29,8 @@ pub fn parse(format: Format, input: &Input<'_>) -> Result<Parsed, IngestError> {
         | Format::OkraJson
         | Format::DojahJson
         | Format::MyBankStatementJson => json::parse(format, input),
-        Format::Pdf => match &input.options.pdf_engine {
-            Some(engine) => {
-                let text = engine.extract(
-                    input.bytes,
-                    input.options.password.as_deref(),
-                    &input.options.pdf_limits,
-                )?;
-                let forensics = text.forensics.clone();
-                let mut parsed = crate::pdf::layout::read(text)?;
-                parsed.forensics = Some(forensics);
-                Ok(parsed)
-            }
-            None => Err(IngestError::Unsupported {
-                format,
-                detail: "no PDF engine is configured in this build".to_owned(),
-            }),
-        },
+        Format::Pdf => crate::pdf::scan::read_pdf(input),
+        Format::Image => crate::pdf::scan::read_image(input),
         _ => Err(IngestError::Unsupported {
             format,
             detail: "no parser".to_owned(),

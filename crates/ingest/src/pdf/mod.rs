@@ -8,12 +8,16 @@
 //! word lists alone.
 
 pub mod layout;
+pub mod ocr;
+pub mod scan;
 
 use std::fmt::Debug;
 
 use ledgerlens_core::Forensics;
 
 use crate::error::IngestError;
+
+pub use ocr::{OcrEngine, OcrImage, OcrLimits, OcrWord, Raster, RenderSink};
 
 /// A word on a page. Coordinates are PDF points with the origin at the top-left of the page and
 /// y growing downward (the reading direction), whatever the engine's native convention.
@@ -99,4 +103,20 @@ pub trait PdfEngine: Debug + Send + Sync {
         password: Option<&str>,
         limits: &PdfLimits,
     ) -> Result<PdfText, IngestError>;
+
+    /// Draws the given pages (1-based) at `dpi` as grayscale, handing each to `sink` as soon as
+    /// it is drawn: the pages of a scanned PDF, for OCR. Engines that cannot draw say so.
+    fn render(
+        &self,
+        bytes: &[u8],
+        password: Option<&str>,
+        pages: &[u32],
+        dpi: f32,
+        sink: &mut RenderSink<'_>,
+    ) -> Result<(), IngestError> {
+        let _ = (bytes, password, pages, dpi, sink);
+        Err(IngestError::OcrUnavailable(
+            "this PDF engine cannot draw pages for OCR".to_owned(),
+        ))
+    }
 }

@@ -13,16 +13,33 @@ use std::cmp::Ordering;
 use chrono::{Datelike, NaiveDate};
 use ledgerlens_core::order::into_chronological;
 use ledgerlens_core::{
-    Account, Amount, Currency, Period, Provenance, ReconciliationStatus, Statement, Transaction,
-    reconcile,
+    Account, Amount, Currency, OcrReading, Period, Provenance, ReconciliationStatus, Statement,
+    Transaction, reconcile,
 };
 
 use super::meta::{Meta, currency_from_symbol};
-use super::rows::{Extract, RawRow};
+use super::rows::{Extract, RawRow, RowConfidence};
 use super::year::{self, DayMonth};
 use crate::dates::{DateOrder, infer_date_order, parse_date};
 use crate::formats::tabular::vocab;
 use crate::number::{DecimalMark, infer_decimal_mark, parse_amount};
+
+/// OCR confidences as the ledger keeps them: whole percent, and 0 for a value with no word
+/// behind it (an amount inherited from the row above is not a reading).
+fn ocr_reading(c: &RowConfidence, has_balance: bool) -> OcrReading {
+    let percent = |v: Option<f32>| {
+        // In 0..=100 after the clamp, so the cast cannot truncate.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        v.map_or(0, |x| (x.clamp(0.0, 1.0) * 100.0).round() as u8)
+    };
+    OcrReading {
+        date: c.date.map(|d| percent(Some(d))),
+        amount: percent(c.amount),
+        balance: has_balance.then(|| percent(c.balance)),
+        description: percent(c.description),
+        unreconciled: false,
+    }
+}
 
 /// How amounts get their sign.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -452,6 +469,9 @@ fn build(ctx: &Context<'_>, order: DateOrder, sign: Sign, mark: DecimalMark) -> 
             page: Some(row.page),
             line: Some(row.line),
             row: u32::try_from(statement.transactions.len() + 1).ok(),
+            ocr: row
+                .confidence
+                .map(|c| ocr_reading(&c, row.balance.is_some())),
         };
         statement.transactions.push(t);
     }

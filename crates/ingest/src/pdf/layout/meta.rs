@@ -155,8 +155,12 @@ fn pairs(line: &Line) -> Vec<(Label, String)> {
         for k in (1..MAX_LABEL_WORDS.min(words.len())).rev() {
             let value = join(words.get(k..).unwrap_or_default());
             if let Some(l) = vocab::label_exact(&join(words.get(..k).unwrap_or_default()))
-                && matches!(l, Label::Account | Label::Opening | Label::Closing)
-                && value.starts_with(|c: char| c.is_ascii_digit() || "₦$€£-(".contains(c))
+                && ((matches!(l, Label::Account | Label::Opening | Label::Closing)
+                    && value.starts_with(|c: char| c.is_ascii_digit() || "₦$€£-(".contains(c)))
+                    // "Account currency GBP": a lone code is as safe a value as a number.
+                    || (l == Label::Currency
+                        && !value.contains(' ')
+                        && currency_in(&value).is_some()))
             {
                 out.push((l, value));
                 break;
@@ -279,6 +283,14 @@ mod tests {
         sheet.left(200.0, "0123 4567 89");
         lines.push(sheet.line());
         let meta = harvest(&lines);
+        let mut sheet2 = Sheet::new(9.0);
+        sheet2.left(40.0, "Account currency GBP");
+        assert_eq!(
+            harvest(&[sheet2.line()])
+                .currency
+                .map(|c| c.code().to_owned()),
+            Some("GBP".into())
+        );
         assert_eq!(meta.bank.as_deref(), Some("BANQUE LEDGERLENS"));
         assert_eq!(meta.holder.as_deref(), Some("ADA OBI"));
         assert_eq!(

@@ -187,7 +187,8 @@ pub fn read(text: PdfText) -> Result<Parsed, IngestError> {
 }
 
 /// Characters a broken text layer produces: replacement marks, controls, private-use glyphs.
-fn garbled(c: char) -> bool {
+/// A character no font meant: what a text layer without a usable ToUnicode map yields.
+pub(crate) fn garbled(c: char) -> bool {
     c == '\u{FFFD}' || c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c)
 }
 

@@ -42,6 +42,45 @@ pub struct RawRow {
     pub balance: Option<String>,
     /// Debit/credit marker column.
     pub marker: Option<String>,
+    /// OCR's confidence in each value, for rows read off a scan.
+    pub confidence: Option<RowConfidence>,
+}
+
+/// The lowest OCR confidence (0..=1) among the words of each value of a row.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct RowConfidence {
+    /// The date's words.
+    pub date: Option<f32>,
+    /// The amount's words (whichever money column holds it).
+    pub amount: Option<f32>,
+    /// The balance's words.
+    pub balance: Option<f32>,
+    /// The description's words.
+    pub description: Option<f32>,
+}
+
+fn lowest(a: Option<f32>, b: Option<f32>) -> Option<f32> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, None) => x,
+        (None, y) => y,
+    }
+}
+
+fn lowest_of<'a>(words: impl IntoIterator<Item = &'a Word>) -> Option<f32> {
+    words
+        .into_iter()
+        .filter_map(|w| w.confidence)
+        .fold(None, |acc, c| lowest(acc, Some(c)))
+}
+
+impl RowConfidence {
+    /// Joins the confidence of a continuation line into its row's.
+    fn absorb(&mut self, other: RowConfidence) {
+        self.amount = lowest(self.amount, other.amount);
+        self.balance = lowest(self.balance, other.balance);
+        self.description = lowest(self.description, other.description);
+    }
 }
 
 impl RawRow {
@@ -84,6 +123,7 @@ struct Cells {
     debit: Option<String>,
     credit: Option<String>,
     balance: Option<String>,
+    confidence: Option<RowConfidence>,
 }
 
 impl Cells {
@@ -138,7 +178,10 @@ fn cut(line: &Line, columns: &Columns) -> Cells {
     let words = &line.words;
     let mut used = vec![false; words.len()];
     let mut cells = Cells::default();
+    let ocr = words.iter().any(|w| w.confidence.is_some());
+    let mut conf = RowConfidence::default();
     for col in columns.cols.iter().filter(|c| is_money(c.role)) {
+        let is_balance = !matches!(col.role, Role::Amount | Role::Debit | Role::Credit);
         let slot = match col.role {
             Role::Amount => &mut cells.amount,
             Role::Debit => &mut cells.debit,
@@ -146,7 +189,22 @@ fn cut(line: &Line, columns: &Columns) -> Cells {
             _ => &mut cells.balance,
         };
         if slot.is_none() {
+            let before = used.clone();
             *slot = columns.take_money(col, words, &mut used);
+            if ocr && slot.is_some() {
+                let taken = lowest_of(
+                    words
+                        .iter()
+                        .zip(before.iter().zip(&used))
+                        .filter(|(_, (b, u))| !**b && **u)
+                        .map(|(w, _)| w),
+                );
+                if is_balance {
+                    conf.balance = lowest(conf.balance, taken);
+                } else {
+                    conf.amount = lowest(conf.amount, taken);
+                }
+            }
         }
     }
     let mut by_col: Vec<Vec<&Word>> = vec![Vec::new(); columns.cols.len()];
@@ -171,8 +229,14 @@ fn cut(line: &Line, columns: &Columns) -> Cells {
             };
             if slot.is_none() {
                 *slot = Some(text);
+                if col.role == Role::Date {
+                    conf.date = lowest_of(rest.get(..len).unwrap_or_default().iter().copied());
+                }
                 rest = rest.get(len..).unwrap_or_default();
             }
+        }
+        if ocr && col.role != Role::Marker {
+            conf.description = lowest(conf.description, lowest_of(rest.iter().copied()));
         }
         let text = rest
             .iter()
@@ -194,6 +258,7 @@ fn cut(line: &Line, columns: &Columns) -> Cells {
         lead.push_str(&cells.description);
         cells.description = lead.trim().to_owned();
     }
+    cells.confidence = ocr.then_some(conf);
     cells
 }
 
@@ -307,6 +372,9 @@ pub fn extract(
                 if let Some(r) = cells.reference {
                     push_text(row.reference.get_or_insert_with(String::new), &r);
                 }
+                if let (Some(mine), Some(more)) = (row.confidence.as_mut(), cells.confidence) {
+                    mine.description = lowest(mine.description, more.description);
+                }
                 open = Some((i, page, line.y0));
             }
             continue;
@@ -327,6 +395,9 @@ pub fn extract(
             row.credit = cells.credit;
             row.balance = row.balance.take().or(cells.balance);
             push_text(&mut row.description, &cells.description);
+            if let (Some(mine), Some(more)) = (row.confidence.as_mut(), cells.confidence) {
+                mine.absorb(more);
+            }
             open = Some((i, page, line.y0));
             continue;
         }
@@ -356,6 +427,7 @@ pub fn extract(
             credit: cells.credit,
             balance: cells.balance,
             marker: cells.marker,
+            confidence: cells.confidence,
         });
         open = Some((out.rows.len() - 1, line.page, line.y0));
     }
