@@ -3,12 +3,14 @@
 //! Exit codes are part of the interface: 0 success, 2 bad input (unreadable, unknown or malformed
 //! file — the one-line message names the file and a stable error code), 1 anything else.
 
+mod bench_cmd;
 mod demo;
 mod engines;
 mod input;
 mod output;
 mod parse_cmd;
 mod sample_cmd;
+mod synth_cmd;
 
 use std::process::ExitCode;
 
@@ -36,6 +38,11 @@ enum Command {
     Sample(sample_cmd::SampleArgs),
     /// Generate sample statements in every format into a folder and parse them all.
     Demo(demo::DemoArgs),
+    /// Write statements with a known truth as text PDFs in bank-like layouts, encrypted, or
+    /// scanned (PDF, PNG, JPEG at any dpi, skewed and noisy).
+    Synth(synth_cmd::SynthArgs),
+    /// Measure PDF and OCR speed and accuracy on generated statements.
+    Bench(bench_cmd::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +61,8 @@ fn main() -> ExitCode {
         Command::Parse(args) => parse_cmd::run(&args),
         Command::Sample(args) => sample_cmd::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Synth(args) => synth_cmd::run(&args),
+        Command::Bench(args) => bench_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -56,11 +56,37 @@ pub struct ParseArgs {
     /// OCR languages for scans and photos, tesseract style (`eng`, `eng+fra`).
     #[arg(long, default_value = "eng")]
     pub ocr_lang: String,
+    /// After the output, print the run's wall time and peak memory on stderr
+    /// (`elapsed_ms=… peak_rss_kib=…`).
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// Runs `parse`. The PDF and OCR engines are bound on the first file that needs them (see
 /// [`Engines`]).
 pub fn run(args: &ParseArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let outcome = parse_and_write(args);
+    if args.stats {
+        eprintln!(
+            "ledgerlens: stats elapsed_ms={} peak_rss_kib={}",
+            started.elapsed().as_millis(),
+            peak_rss_kib().map_or_else(|| "unknown".to_owned(), |k| k.to_string())
+        );
+    }
+    outcome
+}
+
+/// The process's high-water resident set (Linux `VmHWM`), in KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+fn parse_and_write(args: &ParseArgs) -> Result<()> {
     let mut options = read_options(args)?;
     let mut engines = Engines::default();
     let mut documents = Vec::with_capacity(args.files.len());

@@ -210,7 +210,9 @@ fn render_with(
         }
         let config = PdfRenderConfig::new()
             .scale_page_by_factor(scale)
-            .set_format(PdfBitmapFormat::Gray)
+            // pdfium's own 8-bit grey target traps (a CHECK in its AGG driver) on filled paths;
+            // draw in colour and fold to grey here.
+            .set_format(PdfBitmapFormat::BGRx)
             .render_form_data(false);
         let bitmap = page.render_with_config(&config).map_err(|e| {
             malformed(
@@ -230,19 +232,25 @@ fn render_with(
     Ok(())
 }
 
-/// pdfium pads each row of a bitmap to its stride; OCR wants rows back to back.
+/// pdfium pads each row of a BGRx bitmap to its stride; OCR wants grey rows back to back
+/// (luma by the Rec. 601 weights, in integers).
 fn unpad(width: u32, height: u32, raw: &[u8]) -> Option<Raster> {
     let (w, h) = (usize::try_from(width).ok()?, usize::try_from(height).ok()?);
     if w == 0 || h == 0 {
         return None;
     }
     let stride = raw.len() / h;
-    if stride < w {
+    if stride < w.checked_mul(4)? {
         return None;
     }
     let mut pixels = Vec::with_capacity(w.checked_mul(h)?);
     for row in raw.chunks_exact(stride).take(h) {
-        pixels.extend_from_slice(row.get(..w)?);
+        for px in row.chunks_exact(4).take(w) {
+            if let [b, g, r, _] = px {
+                let luma = (u32::from(*r) * 77 + u32::from(*g) * 150 + u32::from(*b) * 29) >> 8;
+                pixels.push(u8::try_from(luma).unwrap_or(u8::MAX));
+            }
+        }
     }
     Some(Raster {
         width,

@@ -8,6 +8,7 @@
 pub mod generate;
 pub mod pdf;
 pub mod rng;
+pub mod scan;
 pub mod write;
 
 pub use generate::{GenerateOptions, generate};

@@ -10,6 +10,7 @@
 
 mod errors;
 mod parse;
+mod scans;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

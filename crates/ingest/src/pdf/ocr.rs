@@ -232,7 +232,7 @@ pub fn to_page(number: u32, image: &OcrImage, dpi: f32) -> Page {
     let words = image
         .words
         .iter()
-        .filter(|w| !w.text.trim().is_empty())
+        .filter(|w| !w.text.trim().is_empty() && !speck(&w.text))
         .map(|w| {
             let (mx, my) = (w.left + w.width / 2.0 - cx, w.top + w.height / 2.0 - cy);
             // Rotate by −θ: the line's slope goes to zero.
@@ -262,6 +262,32 @@ pub fn to_page(number: u32, image: &OcrImage, dpi: f32) -> Page {
         words,
         ocr: true,
     }
+}
+
+/// Dust, ruled lines and stray marks that OCR reads as punctuation-only words ("." "|" "'");
+/// left in, they split a header cell or a date from its column. Dashes stay: a bank prints
+/// them in empty cells.
+fn speck(text: &str) -> bool {
+    text.chars().all(|c| {
+        matches!(
+            c,
+            '.' | ','
+                | '\''
+                | '`'
+                | ':'
+                | ';'
+                | '|'
+                | '_'
+                | '~'
+                | '"'
+                | '‘'
+                | '’'
+                | '“'
+                | '”'
+                | '!'
+                | '¦'
+        )
+    })
 }
 
 /// The tallest word of each engine line: the line's type size in pixels.

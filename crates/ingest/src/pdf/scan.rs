@@ -167,7 +167,7 @@ fn scanned_finding(pages: &[u32], total: usize) -> Finding {
 fn sort_findings(forensics: &mut Forensics) {
     forensics
         .findings
-        .sort_by(|a, b| b.severity.cmp(&a.severity));
+        .sort_by_key(|f| std::cmp::Reverse(f.severity));
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ pub struct Canvas {
 }
 
 /// Two decimals are plenty for positions and keep streams byte-stable across platforms.
-fn num(value: f32) -> String {
+pub(crate) fn num(value: f32) -> String {
     let text = format!("{value:.2}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
     if text == "-0" || text.is_empty() {
@@ -139,8 +139,9 @@ pub struct Info {
     pub modified: String,
 }
 
-/// Bytes being written, with the offset of each object.
-struct Objects {
+/// Bytes being written, with the offset of each object. Shared with the scanner's image-only
+/// PDFs (`crate::scan`) so that there is one xref writer.
+pub(crate) struct Objects {
     out: Vec<u8>,
     offsets: Vec<usize>,
     security: Option<SecurityHandler>,
@@ -148,7 +149,18 @@ struct Objects {
 }
 
 impl Objects {
-    fn next_number(&self) -> u32 {
+    /// A document with its header written and no objects yet.
+    pub(crate) fn new(security: Option<SecurityHandler>, compress: bool) -> Self {
+        Objects {
+            out: b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec(),
+            offsets: Vec::new(),
+            security,
+            compress,
+        }
+    }
+
+    /// The number the next object will get, for forward references.
+    pub(crate) fn next_number(&self) -> u32 {
         u32::try_from(self.offsets.len() + 1).unwrap_or(u32::MAX)
     }
 
@@ -159,7 +171,8 @@ impl Objects {
         number
     }
 
-    fn plain(&mut self, body: &str) -> u32 {
+    /// An object that is not a stream.
+    pub(crate) fn plain(&mut self, body: &str) -> u32 {
         let number = self.begin();
         let _ = write!(self.out, "{body}\nendobj\n");
         number
@@ -178,7 +191,12 @@ impl Objects {
     }
 
     fn stream(&mut self, data: &[u8]) -> u32 {
-        let number = self.next_number();
+        self.stream_with("", data)
+    }
+
+    /// A stream whose dictionary carries `entries` (each with a leading space) after `/Length`
+    /// and the filter, compressed when the document compresses.
+    pub(crate) fn stream_with(&mut self, entries: &str, data: &[u8]) -> u32 {
         let (filter, body) = if self.compress {
             let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
             match encoder.write_all(data).and_then(|()| encoder.finish()) {
@@ -188,15 +206,48 @@ impl Objects {
         } else {
             ("", data.to_vec())
         };
+        self.raw_stream(&format!("{filter}{entries}"), body)
+    }
+
+    /// A stream written as given: `body` is already encoded as `entries` declare (a JPEG with
+    /// `/Filter /DCTDecode`, say).
+    pub(crate) fn raw_stream(&mut self, entries: &str, body: Vec<u8>) -> u32 {
+        let number = self.next_number();
         let body = match &mut self.security {
             Some(handler) => handler.encrypt(number, &body),
             None => body,
         };
         self.begin();
-        let _ = write!(self.out, "<< /Length {}{filter} >>\nstream\n", body.len());
+        let _ = write!(self.out, "<< /Length {}{entries} >>\nstream\n", body.len());
         self.out.extend_from_slice(&body);
         self.out.extend_from_slice(b"\nendstream\nendobj\n");
         number
+    }
+
+    /// The cross-reference table and trailer: the finished file.
+    pub(crate) fn finish(
+        mut self,
+        catalog: u32,
+        info: u32,
+        id: &[u8; 16],
+        encrypt: Option<u32>,
+    ) -> Vec<u8> {
+        let xref_at = self.out.len();
+        let size = self.offsets.len() + 1;
+        let mut tail = format!("xref\n0 {size}\n0000000000 65535 f \n");
+        for offset in &self.offsets {
+            let _ = writeln!(tail, "{offset:010} 00000 n ");
+        }
+        let id_hex: String = id.iter().map(|b| format!("{b:02X}")).collect();
+        let _ = write!(
+            tail,
+            "trailer\n<< /Size {size} /Root {catalog} 0 R /Info {info} 0 R /ID [<{id_hex}> <{id_hex}>]{} >>\nstartxref\n{xref_at}\n%%EOF\n",
+            encrypt
+                .map(|n| format!(" /Encrypt {n} 0 R"))
+                .unwrap_or_default()
+        );
+        self.out.extend_from_slice(tail.as_bytes());
+        self.out
     }
 }
 
@@ -208,12 +259,7 @@ pub fn assemble(
     security: Option<SecurityHandler>,
     compress: bool,
 ) -> Vec<u8> {
-    let mut objects = Objects {
-        out: b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec(),
-        offsets: Vec::new(),
-        security,
-        compress,
-    };
+    let mut objects = Objects::new(security, compress);
     let page_count = pages.len();
     // Fixed numbering: 1 catalog, 2 page tree, 3.. fonts, then a page and its contents per page.
     let catalog = objects.plain("<< /Type /Catalog /Pages 2 0 R >>");
@@ -268,22 +314,7 @@ pub fn assemble(
         .map(|h| h.dictionary().to_owned())
         .map(|dictionary| objects.plain(&dictionary));
 
-    let xref_at = objects.out.len();
-    let size = objects.offsets.len() + 1;
-    let mut tail = format!("xref\n0 {size}\n0000000000 65535 f \n");
-    for offset in &objects.offsets {
-        let _ = writeln!(tail, "{offset:010} 00000 n ");
-    }
-    let id_hex: String = id.iter().map(|b| format!("{b:02X}")).collect();
-    let _ = write!(
-        tail,
-        "trailer\n<< /Size {size} /Root {catalog} 0 R /Info {info_number} 0 R /ID [<{id_hex}> <{id_hex}>]{} >>\nstartxref\n{xref_at}\n%%EOF\n",
-        encrypt
-            .map(|n| format!(" /Encrypt {n} 0 R"))
-            .unwrap_or_default()
-    );
-    objects.out.extend_from_slice(tail.as_bytes());
-    objects.out
+    objects.finish(catalog, info_number, id, encrypt)
 }
 
 #[cfg(test)]
