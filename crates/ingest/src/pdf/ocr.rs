@@ -164,8 +164,13 @@ fn png_header(bytes: &[u8]) -> Option<ImageHeader> {
     let mut at = 8usize;
     // Walk the chunks before the image data for pHYs.
     for _ in 0..64 {
-        let len = usize::try_from(be32(bytes, at)?).ok()?;
-        let kind = bytes.get(at + 4..at + 8)?;
+        // A file that ends before its image data still has a size: stop looking, keep it.
+        let (Some(len), Some(kind)) = (
+            be32(bytes, at).and_then(|l| usize::try_from(l).ok()),
+            bytes.get(at + 4..at + 8),
+        ) else {
+            break;
+        };
         if kind == b"IDAT" || kind == b"IEND" {
             break;
         }
@@ -174,7 +179,10 @@ fn png_header(bytes: &[u8]) -> Option<ImageHeader> {
             let per_inch = per_metre as f32 * 0.0254;
             dpi = plausible_dpi(per_inch);
         }
-        at = at.checked_add(12)?.checked_add(len)?;
+        let Some(next) = at.checked_add(12).and_then(|a| a.checked_add(len)) else {
+            break;
+        };
+        at = next;
     }
     Some(ImageHeader { width, height, dpi })
 }
