@@ -1,9 +1,11 @@
 //! The external corpus: real statements and fixtures (read in place, never copied).
 
-use ledgerlens_core::Severity;
+use chrono::NaiveDate;
+use ledgerlens_core::{AccountKind, Amount, ReconciliationStatus, Severity};
 use ledgerlens_ingest::pdf::{PdfText, Word};
+use ledgerlens_ingest::{ReadOptions, read_document};
 
-use crate::support::{corpus_bytes, extract};
+use crate::support::{corpus_bytes, corpus_file, engine, extract};
 
 const MERCURY: &str = "beancount-reds-importers/beancount_reds_importers/importers/mercurycards/tests/mercury_statement_20241105.pdf";
 const PAYSTUB: &str = "beancount-reds-importers/beancount_reds_importers/importers/genericpdfpaycheck/tests/paystub.sample.pdf";
@@ -133,4 +135,107 @@ fn blank_pdfs_have_pages_and_no_words() {
             .collect();
         assert_eq!(codes, findings, "{file}");
     }
+}
+
+/// One posting of a beancount `.extract` file: the transaction's date, payee and amount.
+#[derive(Debug)]
+struct Posting {
+    date: NaiveDate,
+    payee: String,
+    amount: Amount,
+}
+
+/// Reads `YYYY-MM-DD * "Payee"` followed by an indented `Account  AMOUNT CUR` line.
+fn beancount_postings(text: &str) -> Vec<Posting> {
+    let mut out = Vec::new();
+    let mut head: Option<(NaiveDate, String)> = None;
+    for line in text.lines() {
+        if let Some((date, rest)) = line.split_once(' ')
+            && let Ok(date) = NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        {
+            let payee = rest.split('"').nth(1).unwrap_or_default().to_owned();
+            head = Some((date, payee));
+        } else if line.starts_with("  ")
+            && let Some((date, payee)) = head.take()
+        {
+            let amount = line.split_whitespace().nth(1).expect("posting amount");
+            out.push(Posting {
+                date,
+                payee,
+                amount: amount.parse().expect("posting amount parses"),
+            });
+        }
+    }
+    out
+}
+
+/// The Mercury card statement through the real engine and the generic layout reader, row by row
+/// against the importer's expected output (purchases only: it does not emit payments).
+#[test]
+fn the_mercury_card_statement_reads_every_purchase_exactly_and_reconciles() {
+    let Some(bytes) = corpus_bytes(MERCURY) else {
+        return;
+    };
+    let extract_path = corpus_file(&format!("{MERCURY}.extract")).expect("the .extract file");
+    let expected = beancount_postings(&std::fs::read_to_string(extract_path).unwrap());
+    assert!(expected.len() > 50, "{} postings parsed", expected.len());
+
+    let options = ReadOptions {
+        pdf_engine: Some(engine()),
+        ..ReadOptions::default()
+    };
+    let doc = read_document("mercury.pdf", &bytes, &options).unwrap();
+    let [statement] = doc.statements.as_slice() else {
+        panic!("{} statements", doc.statements.len());
+    };
+    assert_eq!(statement.account.kind, AccountKind::CreditCard);
+    assert_eq!(statement.currency.code(), "USD");
+    // The summary box: what is owed is a negative balance from the holder's side.
+    assert_eq!(statement.opening_balance, Some("-2452.23".parse().unwrap()));
+    assert_eq!(statement.closing_balance, Some("-2461.81".parse().unwrap()));
+    assert_eq!(
+        statement.reconciliation.status,
+        ReconciliationStatus::Reconciled,
+        "{:?}",
+        statement.reconciliation
+    );
+
+    // Each expected purchase matches one row: its transaction date (kept as the value date, the
+    // booking date being the post date), its amount, and a description naming the payee.
+    let rows = &statement.transactions;
+    let mut taken = vec![false; rows.len()];
+    let mut misses = Vec::new();
+    for e in &expected {
+        let found = rows.iter().enumerate().position(|(i, t)| {
+            !taken[i]
+                && t.value_date.unwrap_or(t.date) == e.date
+                && t.amount == e.amount
+                && t.description.contains(&e.payee)
+        });
+        match found {
+            Some(i) => taken[i] = true,
+            None => misses.push(format!("{} {:?} {}", e.date, e.payee, e.amount)),
+        }
+    }
+    let exact = expected.len() - misses.len();
+    let percent = 100.0 * exact as f64 / expected.len() as f64;
+    println!(
+        "mercury: {exact} of {} purchases exact ({percent:.1}%); {} rows read",
+        expected.len(),
+        rows.len()
+    );
+    for m in &misses {
+        println!("  missed: {m}");
+    }
+    assert!(percent >= 99.5, "{percent:.1}% exact; missed {misses:?}");
+
+    // The rows the importer does not emit are the payment and the credit: both money in.
+    let others: Vec<_> = rows
+        .iter()
+        .zip(&taken)
+        .filter(|(_, t)| !**t)
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(others.len(), 2, "{others:?}");
+    assert!(others.iter().all(|t| !t.amount.is_negative()), "{others:?}");
 }

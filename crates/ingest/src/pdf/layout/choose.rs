@@ -13,8 +13,8 @@ use std::cmp::Ordering;
 use chrono::{Datelike, NaiveDate};
 use ledgerlens_core::order::into_chronological;
 use ledgerlens_core::{
-    Account, Amount, Currency, OcrReading, Period, Provenance, ReconciliationStatus, Statement,
-    Transaction, reconcile,
+    Account, AccountKind, Amount, Currency, OcrReading, Period, Provenance, ReconciliationStatus,
+    Statement, Transaction, reconcile,
 };
 
 use super::meta::{Meta, currency_from_symbol};
@@ -54,6 +54,9 @@ pub enum Sign {
     Marker,
     /// The change in the running balance decides.
     FromBalance,
+    /// The amount column's sign reversed: a card issuer prints charges as positive (they add to
+    /// what is owed) and payments as negative.
+    Negated,
 }
 
 impl Sign {
@@ -64,6 +67,7 @@ impl Sign {
             Sign::Printed => "amounts signed as printed",
             Sign::Marker => "amounts signed by the D/C marker column",
             Sign::FromBalance => "amounts signed by the balance movement",
+            Sign::Negated => "card charges printed positive, signs reversed",
         }
     }
 }
@@ -314,6 +318,13 @@ fn signs(ctx: &Context<'_>) -> Vec<Sign> {
         if ctx.marker_column {
             out.push(Sign::Marker);
         }
+        // A card statement's lone amount column is the issuer's: charges positive. Reversing it
+        // is the reading to try first; the print is kept for issuers that sign for the holder.
+        // (On a bank statement the two readings reconcile alike once the balances are
+        // reversed too, so the reversal is only offered where the page says "card".)
+        if ctx.meta.card {
+            out.push(Sign::Negated);
+        }
         out.push(Sign::Printed);
         let unsigned = rows
             .iter()
@@ -371,6 +382,7 @@ fn amount_of(
                 _ => Some(printed),
             }
         }
+        Sign::Negated => Some(printed.negated()),
         _ => Some(printed),
     }
 }
@@ -432,10 +444,17 @@ fn build(ctx: &Context<'_>, order: DateOrder, sign: Sign, mark: DecimalMark) -> 
         statement.account.currency = Some(currency);
     }
     statement.period = period;
+    // A card issuer prints what the holder owes as a positive balance; the ledger states
+    // balances from the holder's side (credits positive), so a debt is negative.
+    let card = meta.card;
+    if card {
+        statement.account.kind = AccountKind::CreditCard;
+    }
+    let holder_side = |b: Amount| if card { b.negated() } else { b };
     let opening_text = ctx.extract.opening.as_deref().or(meta.opening.as_deref());
     let closing_text = ctx.extract.closing.as_deref().or(meta.closing.as_deref());
-    statement.opening_balance = money(opening_text, mark);
-    statement.closing_balance = money(closing_text, mark);
+    statement.opening_balance = money(opening_text, mark).map(holder_side);
+    statement.closing_balance = money(closing_text, mark).map(holder_side);
     let mut dropped = 0;
     let mut previous = statement.opening_balance;
     for ((row, p), yearless_date) in ctx.extract.rows.iter().zip(&parsed).zip(assigned) {
@@ -444,7 +463,7 @@ fn build(ctx: &Context<'_>, order: DateOrder, sign: Sign, mark: DecimalMark) -> 
             _ => yearless_date,
         };
         let amount = amount_of(row, sign, mark, previous);
-        let balance = money(row.balance.as_deref(), mark);
+        let balance = money(row.balance.as_deref(), mark).map(holder_side);
         if balance.is_some() {
             previous = balance;
         }

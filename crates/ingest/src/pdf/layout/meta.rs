@@ -36,6 +36,62 @@ pub struct Meta {
     pub closing: Option<String>,
     /// A four-digit year printed in some date on the page.
     pub year: Option<i32>,
+    /// The page reads as a credit-card statement (see [`CARD_PHRASES`]).
+    pub card: bool,
+}
+
+/// Phrases only a credit-card statement prints, normalised. Two different ones make a card
+/// statement: one alone could be a bank statement's advertisement or overdraft note.
+const CARD_PHRASES: &[&str] = &[
+    "minimum payment",
+    "minimum amount due",
+    "minimum due",
+    "payment due date",
+    "credit limit",
+    "credit line",
+    "available credit",
+    "credit card",
+    "card account",
+    "paiement minimum",
+    "plafond de la carte",
+    "mindestzahlung",
+    "kreditkarte",
+    "kreditrahmen",
+    "pago minimo",
+    "tarjeta de credito",
+];
+
+/// Distinct card phrases needed.
+const CARD_CUES: usize = 2;
+
+/// Summary-box labels of card statements that the shared vocabulary (made for table headers and
+/// bank statements) does not hold.
+const SUMMARY_LABELS: &[(&str, Label)] = &[
+    ("new balance", Label::Closing),
+    ("new statement balance", Label::Closing),
+    ("statement balance", Label::Closing),
+    ("previous statement balance", Label::Opening),
+];
+
+/// A whole-text label: the shared vocabulary's, else a card summary's.
+pub fn label_exact(text: &str) -> Option<Label> {
+    vocab::label_exact(text).or_else(|| {
+        let normalized = vocab::normalize(text);
+        SUMMARY_LABELS
+            .iter()
+            .find(|(name, _)| *name == normalized)
+            .map(|(_, label)| *label)
+    })
+}
+
+/// The card phrases a line holds, as indexes into [`CARD_PHRASES`].
+fn card_phrases(text: &str) -> impl Iterator<Item = usize> {
+    let padded = format!(" {} ", vocab::normalize(text));
+    CARD_PHRASES
+        .iter()
+        .enumerate()
+        .filter(move |(_, p)| padded.contains(&format!(" {p} ")))
+        .map(|(i, _)| i)
 }
 
 /// Words that make a line the bank's name.
@@ -51,6 +107,9 @@ const BANK_WORDS: &[&str] = &[
     "caisse",
     "plc",
 ];
+
+/// Longest bank name, in words.
+const MAX_BANK_NAME_WORDS: usize = 8;
 
 /// Longest label, in words.
 const MAX_LABEL_WORDS: usize = 5;
@@ -128,7 +187,7 @@ fn pairs(line: &Line) -> Vec<(Label, String)> {
         let next = ps.get(i + 1).map(|n| n.text.clone());
         i += 1;
         if let Some((label, value)) = p.text.split_once(':') {
-            let Some(l) = vocab::label_exact(label) else {
+            let Some(l) = label_exact(label) else {
                 continue;
             };
             let value = value.trim();
@@ -142,7 +201,7 @@ fn pairs(line: &Line) -> Vec<(Label, String)> {
             }
             continue;
         }
-        if let Some(l) = vocab::label_exact(&p.text) {
+        if let Some(l) = label_exact(&p.text) {
             if let Some(v) = next {
                 out.push((l, v));
                 i += 1;
@@ -154,7 +213,7 @@ fn pairs(line: &Line) -> Vec<(Label, String)> {
         let words = line.words.get(p.start..p.end).unwrap_or_default();
         for k in (1..MAX_LABEL_WORDS.min(words.len())).rev() {
             let value = join(words.get(k..).unwrap_or_default());
-            if let Some(l) = vocab::label_exact(&join(words.get(..k).unwrap_or_default()))
+            if let Some(l) = label_exact(&join(words.get(..k).unwrap_or_default()))
                 && ((matches!(l, Label::Account | Label::Opening | Label::Closing)
                     && value.starts_with(|c: char| c.is_ascii_digit() || "₦$€£-(".contains(c)))
                     // "Account currency GBP": a lone code is as safe a value as a number.
@@ -180,10 +239,19 @@ fn is_bank_line(text: &str) -> bool {
         .any(|t| BANK_WORDS.contains(&t))
 }
 
-/// Reads the lines above the table on the first page.
-pub fn harvest(lines: &[Line]) -> Meta {
+/// Reads the lines above the table: those of its first page, and of the pages before it.
+pub fn harvest<'a>(lines: impl IntoIterator<Item = &'a Line>) -> Meta {
+    let lines: Vec<&Line> = lines.into_iter().collect();
     let mut meta = Meta::default();
-    for line in lines {
+    let mut cues: Vec<usize> = Vec::new();
+    for &line in &lines {
+        if cues.len() < CARD_CUES {
+            for cue in card_phrases(&line.text()) {
+                if !cues.contains(&cue) {
+                    cues.push(cue);
+                }
+            }
+        }
         for (label, value) in pairs(line) {
             let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
             match label {
@@ -233,7 +301,8 @@ pub fn harvest(lines: &[Line]) -> Meta {
             }
         }
     }
-    meta.bank = meta.bank.or_else(|| bank_name(lines));
+    meta.card = cues.len() >= CARD_CUES;
+    meta.bank = meta.bank.or_else(|| bank_name(&lines));
     meta
 }
 
@@ -245,19 +314,30 @@ fn four_digit_year(text: &str) -> Option<i32> {
 }
 
 /// A line naming a bank, else the largest text at the top when it reads as a name.
-fn bank_name(lines: &[Line]) -> Option<String> {
-    if let Some(line) = lines.iter().find(|l| is_bank_line(&l.text())) {
-        return phrases(&line.words).first().map(|p| p.text.clone());
+fn bank_name(lines: &[&Line]) -> Option<String> {
+    // A name is short: a sentence of the small print that mentions "our bank" is not one.
+    let named = lines.iter().find_map(|l| {
+        phrases(&l.words)
+            .into_iter()
+            .next()
+            .filter(|p| p.end - p.start <= MAX_BANK_NAME_WORDS && is_bank_line(&p.text))
+    });
+    if let Some(p) = named {
+        return Some(p.text);
     }
     let mut best: Option<&Line> = None;
-    for line in lines.iter().take(6) {
+    for &line in lines.iter().take(6) {
         if best.is_none_or(|b| line.size() > b.size() + 0.5) {
             best = Some(line);
         }
     }
-    let text = best?.text();
-    (!has_digit(&text) && !text.contains(':') && text.chars().any(char::is_alphabetic))
-        .then_some(text)
+    let best = best?;
+    let text = best.text();
+    (best.words.len() <= MAX_BANK_NAME_WORDS
+        && !has_digit(&text)
+        && !text.contains(':')
+        && text.chars().any(char::is_alphabetic))
+    .then_some(text)
 }
 
 #[cfg(test)]

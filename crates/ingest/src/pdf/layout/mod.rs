@@ -2,12 +2,14 @@
 //!
 //! The steps, each in its own module:
 //! 1. [`lines`]: words into text lines (vertical overlap, tilt removed), left to right;
-//! 2. [`header`]: the table's header row on each page, from the shared multilingual vocabulary;
+//! 2. [`header`]: the header rows on each page (a page may hold several tables; names may be set
+//!    on two lines), from the shared multilingual vocabulary;
 //! 3. [`columns`]: column boundaries from the header, refined by where the amounts of the whole
 //!    document align (right edges pile up on one x per money column);
 //! 4. [`rows`]: lines into rows — a date starts a row, a bare text line continues one, page
 //!    furniture repeated on most pages is dropped, balance lines give opening and closing;
-//! 5. [`meta`]: statement facts from the text above the table on its first page;
+//! 5. [`meta`]: statement facts from the text above the table on its first page and the pages
+//!    before it (a card's summary page);
 //! 6. [`choose`]: every plausible reading (day/month order, which column is money out, where a
 //!    lone amount's sign comes from) built as a ledger and reconciled; the best one wins, with
 //!    years for yearless dates from the period ([`year`]).
@@ -39,6 +41,9 @@ use crate::{IngestError, Parsed};
 
 /// Most pages read.
 pub const MAX_PAGES: usize = 5_000;
+
+/// Most pages before the first table whose text is read for the statement's facts.
+pub const MAX_META_PAGES: usize = 4;
 
 /// Most words on one page (engines bound this too; a denser page is not a statement).
 pub const MAX_WORDS_PER_PAGE: usize = 50_000;
@@ -99,55 +104,32 @@ pub fn read(text: PdfText) -> Result<Parsed, IngestError> {
             "the text layer is unreadable (its fonts map glyphs to no characters); the PDF needs OCR",
         ));
     }
-    let headers: Vec<Option<(usize, Vec<Cell>)>> = pages.iter().map(|p| header::find(p)).collect();
-    let Some(first) = headers.iter().position(Option::is_some) else {
+    let headers: Vec<Vec<header::Found>> = pages.iter().map(|p| header::find_all(p)).collect();
+    let Some(first) = headers.iter().position(|h| !h.is_empty()) else {
         return Err(IngestError::NoStatements(Format::Pdf));
     };
-
-    // Pages may lay the table out differently (a wider first page); each distinct header gets
-    // its own columns, and a page without a header continues the table of the page before.
-    let mut layouts: Vec<Vec<Cell>> = Vec::new();
-    let mut page_layout: Vec<Option<usize>> = Vec::with_capacity(pages.len());
-    let mut current = None;
-    for h in &headers {
-        if let Some((_, cells)) = h {
-            let known = layouts.iter().position(|c| same_geometry(c, cells));
-            current = Some(known.unwrap_or_else(|| {
-                layouts.push(cells.clone());
-                layouts.len() - 1
-            }));
-        }
-        page_layout.push(current);
-    }
-    let body = |p: usize| -> &[Line] {
-        let lines = pages.get(p).map(Vec::as_slice).unwrap_or_default();
-        match headers.get(p).and_then(Option::as_ref) {
-            Some((i, _)) => lines.get(i + 1..).unwrap_or_default(),
-            None => lines,
-        }
+    let (layouts, segments) = segment(&pages, &headers);
+    let lines_of = |s: &Segment| -> &[Line] {
+        pages
+            .get(s.page)
+            .and_then(|p| p.get(s.start..s.end))
+            .unwrap_or_default()
     };
     let columns: Vec<Columns> = layouts
         .iter()
         .enumerate()
         .map(|(k, cells)| {
-            let data = (0..pages.len())
-                .filter(|&p| page_layout.get(p).copied().flatten() == Some(k))
-                .flat_map(body);
+            let data = segments.iter().filter(|s| s.layout == k).flat_map(lines_of);
             columns::infer(cells, data)
         })
         .collect();
     let repeated = repeated_lines(&pages);
     let mut table: Vec<TableLine<'_>> = Vec::new();
-    for p in 0..pages.len() {
-        let Some(cols) = page_layout
-            .get(p)
-            .copied()
-            .flatten()
-            .and_then(|k| columns.get(k))
-        else {
+    for s in &segments {
+        let Some(cols) = columns.get(s.layout) else {
             continue;
         };
-        for line in body(p) {
+        for line in lines_of(s) {
             table.push(TableLine {
                 line,
                 columns: cols,
@@ -159,14 +141,23 @@ pub fn read(text: PdfText) -> Result<Parsed, IngestError> {
     if extract.rows.is_empty() && extract.opening.is_none() && extract.closing.is_none() {
         return Err(IngestError::NoStatements(Format::Pdf));
     }
-    let header_index = headers
+    // Card issuers print the summary (balances, period) on a page of its own before the
+    // transactions, so the facts are read from the pages before the table too.
+    let table_start = headers
         .get(first)
-        .and_then(Option::as_ref)
-        .map_or(0, |(i, _)| *i);
+        .and_then(|h| h.first())
+        .map_or(0, |f| f.first);
     let above = pages
-        .get(first)
-        .and_then(|p| p.get(..header_index))
-        .unwrap_or_default();
+        .iter()
+        .take(first)
+        .skip(first.saturating_sub(MAX_META_PAGES))
+        .flatten()
+        .chain(
+            pages
+                .get(first)
+                .and_then(|p| p.get(..table_start))
+                .unwrap_or_default(),
+        );
     let meta = meta::harvest(above);
     let has = |role: Role| columns.iter().any(|c| c.find(role).is_some());
     let context = choose::Context {
@@ -190,6 +181,60 @@ pub fn read(text: PdfText) -> Result<Parsed, IngestError> {
 /// A character no font meant: what a text layer without a usable ToUnicode map yields.
 pub(crate) fn garbled(c: char) -> bool {
     c == '\u{FFFD}' || c.is_control() || ('\u{E000}'..='\u{F8FF}').contains(&c)
+}
+
+/// A run of table lines on one page read with one layout's columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Segment {
+    page: usize,
+    /// First line (after a header).
+    start: usize,
+    /// One past the last line.
+    end: usize,
+    /// Index into the layouts.
+    layout: usize,
+}
+
+/// The distinct header layouts of the document and the runs of lines each one governs.
+///
+/// Pages may lay the table out differently (a wider first page) and a page may hold several
+/// tables (payments, then purchases); each distinct header gets its own columns. Lines under a
+/// header belong to it up to the next header; a page without a header continues the table of
+/// the page before; lines above a page's first header are not table lines.
+fn segment(pages: &[Vec<Line>], headers: &[Vec<header::Found>]) -> (Vec<Vec<Cell>>, Vec<Segment>) {
+    let mut layouts: Vec<Vec<Cell>> = Vec::new();
+    let mut segments = Vec::new();
+    let mut current: Option<usize> = None;
+    for (page, lines) in pages.iter().enumerate() {
+        let found = headers.get(page).map(Vec::as_slice).unwrap_or_default();
+        if found.is_empty() {
+            if let Some(layout) = current {
+                segments.push(Segment {
+                    page,
+                    start: 0,
+                    end: lines.len(),
+                    layout,
+                });
+            }
+            continue;
+        }
+        for (k, h) in found.iter().enumerate() {
+            let known = layouts.iter().position(|c| same_geometry(c, &h.cells));
+            let layout = known.unwrap_or_else(|| {
+                layouts.push(h.cells.clone());
+                layouts.len() - 1
+            });
+            let end = found.get(k + 1).map_or(lines.len(), |n| n.first);
+            segments.push(Segment {
+                page,
+                start: h.last + 1,
+                end,
+                layout,
+            });
+            current = Some(layout);
+        }
+    }
+    (layouts, segments)
 }
 
 fn same_geometry(a: &[Cell], b: &[Cell]) -> bool {

@@ -4,8 +4,10 @@
 //! per day — on a line with an amount under the last date seen. A line with neither continues the
 //! description of the row above when it sits right under it; page furniture (lines repeated on
 //! most pages, "Page 2 of 5") is dropped. Balance lines ("Balance B/F", "Closing balance") give the
-//! statement's opening and closing balances instead of rows. Everything stays text here: decimal
-//! marks and date orders are decided over whole columns afterwards.
+//! statement's opening and closing balances instead of rows. A line that starts with a word in
+//! the date column (a section heading, a subtotal, a cardholder line) is neither a row nor part of
+//! one. Everything stays text here: decimal marks and date orders are decided over whole columns
+//! afterwards.
 
 use super::super::Word;
 use super::columns::{Columns, is_money};
@@ -297,13 +299,36 @@ fn is_page_number(text: &str) -> bool {
 }
 
 fn balance_label(description: &str, dated: bool) -> Option<Label> {
-    match vocab::label(description) {
+    match vocab::label(description).or_else(|| super::meta::label_exact(description)) {
         Some(l @ (Label::Opening | Label::Closing)) => Some(l),
         Some(Label::Total) if !dated || vocab::label_exact(description).is_some() => {
             Some(Label::Total)
         }
         _ => None,
     }
+}
+
+/// A line that starts with a word in a date column but holds no date: a section heading
+/// ("Credits", "NEW TRANSACTIONS"), a section subtotal ("Payments  -$2,422.24"), a cardholder
+/// line ("A CARDHOLDER  XXXX XXXX XXXX 0123  Total Activity  $2,461.81") or a header repeated
+/// inside the table. Rows start with their date; their descriptions, wrapped or not, sit in the
+/// description column. Such a line is neither a row nor a continuation of one, and it ends the
+/// row above. The word must be a real word (two letters, no digit), so that an OCR speck or a
+/// misread date in the date column does not cost a row.
+fn section_line(line: &Line, columns: &Columns, cells: &Cells) -> bool {
+    if cells.date.is_some() || cells.value_date.is_some() {
+        return false;
+    }
+    let Some(first) = line.words.first() else {
+        return false;
+    };
+    let wordlike = first.text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && !first.text.bytes().any(|b| b.is_ascii_digit());
+    wordlike
+        && columns
+            .text_column(first.x0)
+            .and_then(|i| columns.cols.get(i))
+            .is_some_and(|c| matches!(c.role, Role::Date | Role::ValueDate))
 }
 
 /// Typical distance between consecutive table lines of a page.
@@ -333,6 +358,7 @@ pub fn extract(
     let mut open: Option<(usize, u32, f32)> = None;
     let mut orphans = 0usize;
     let mut totals = 0usize;
+    let mut sections = 0usize;
     for tl in lines {
         let line = tl.line;
         let cells = cut(line, tl.columns);
@@ -354,6 +380,11 @@ pub fn extract(
                 Label::Closing => out.closing = value.or(out.closing.take()),
                 _ => totals += 1,
             }
+            continue;
+        }
+        if section_line(line, tl.columns, &cells) {
+            open = None;
+            sections += usize::from(cells.has_money());
             continue;
         }
         let starts = cells.date.is_some() || cells.has_money();
@@ -438,6 +469,11 @@ pub fn extract(
     }
     if totals > 0 {
         warnings.push(format!("pdf: {totals} total line(s) were not read as rows"));
+    }
+    if sections > 0 {
+        warnings.push(format!(
+            "pdf: {sections} line(s) with amounts outside the rows (section subtotals, cardholder lines) were not read as rows"
+        ));
     }
     Ok(out)
 }

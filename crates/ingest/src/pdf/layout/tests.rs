@@ -7,6 +7,7 @@ use ledgerlens_synth::{GenerateOptions, generate};
 use super::super::{Page, PdfText, Word};
 use super::read;
 use super::testkit::{Sheet, wrap};
+use crate::formats::tabular::vocab::Role;
 use crate::{IngestError, ReadOptions};
 
 const SIZE: f32 = 9.0;
@@ -889,4 +890,297 @@ fn debit_and_credit_columns_labelled_the_wrong_way_round_are_caught_by_the_balan
         warnings.iter().any(|w| w.contains("swapped")),
         "{warnings:?}"
     );
+}
+
+/// The lines of the first page of a sheet, as the reader builds them.
+fn sheet_lines(sheet: Sheet) -> Vec<super::lines::Line> {
+    let page = sheet.finish().pages.remove(0);
+    super::lines::build(page).0
+}
+
+#[test]
+fn column_names_set_on_two_lines_are_read_stacked() {
+    let mut sheet = Sheet::new(SIZE);
+    put(&mut sheet, &[left(40.0, "NEW TRANSACTIONS")]);
+    sheet.skip(1.0);
+    put(
+        &mut sheet,
+        &[
+            left(40.0, "Post"),
+            left(80.0, "Trans"),
+            left(330.0, "Reference"),
+        ],
+    );
+    put(
+        &mut sheet,
+        &[
+            left(40.0, "Date"),
+            left(80.0, "Date"),
+            left(130.0, "Description of Transactions"),
+            left(330.0, "Number"),
+            right(480.0, "Amount"),
+        ],
+    );
+    let found = super::header::find_all(&sheet_lines(sheet));
+    let [h] = found.as_slice() else {
+        panic!("{found:?}");
+    };
+    assert_eq!((h.first, h.last), (1, 2));
+    let roles: Vec<Role> = h.cells.iter().map(|c| c.role).collect();
+    assert_eq!(
+        roles,
+        [
+            Role::Date,
+            Role::ValueDate,
+            Role::Description,
+            Role::Reference,
+            Role::Amount
+        ]
+    );
+}
+
+#[test]
+fn a_title_above_a_complete_header_is_not_folded_into_it() {
+    let mut sheet = Sheet::new(SIZE);
+    put(&mut sheet, &[left(100.0, "Account activity")]);
+    put(
+        &mut sheet,
+        &[
+            left(40.0, "Date"),
+            left(110.0, "Description"),
+            right(400.0, "Amount"),
+        ],
+    );
+    let found = super::header::find_all(&sheet_lines(sheet));
+    let [h] = found.as_slice() else {
+        panic!("{found:?}");
+    };
+    assert_eq!((h.first, h.last), (1, 1));
+    assert_eq!(h.cells.len(), 3);
+}
+
+#[test]
+fn a_posting_date_column_is_the_booking_date_wherever_it_stands() {
+    let mut sheet = Sheet::new(SIZE);
+    sheet.left(40.0, "Trans Date").left(100.0, "Post Date");
+    sheet.left(160.0, "Description").right(400.0, "Amount");
+    let cells = super::header::cells(&sheet.line()).unwrap();
+    let roles: Vec<Role> = cells.iter().map(|c| c.role).collect();
+    assert_eq!(
+        roles,
+        [Role::ValueDate, Role::Date, Role::Description, Role::Amount]
+    );
+}
+
+/// Cells of a card-style row: post date, transaction date, description, amount.
+fn card_row(post: &str, trans: &str, text: &str, amount: &str, shift: f32) -> Vec<Cell> {
+    vec![
+        left(40.0, post),
+        left(80.0, trans),
+        left(130.0 + shift, text),
+        right(480.0 + shift, amount),
+    ]
+}
+
+fn card_header(sheet: &mut Sheet, shift: f32) {
+    put(sheet, &[left(40.0, "Post"), left(80.0, "Trans")]);
+    put(
+        sheet,
+        &[
+            left(40.0, "Date"),
+            left(80.0, "Date"),
+            left(130.0 + shift, "Description"),
+            right(480.0 + shift, "Amount"),
+        ],
+    );
+}
+
+/// A card statement: a summary page, then payments and purchases in two tables, each under its
+/// own two-line header, with section headings, subtotals and a cardholder line in them.
+fn card_statement(summary: &[&[Cell]]) -> PdfText {
+    let mut sheet = Sheet::new(SIZE);
+    for line in summary {
+        put(&mut sheet, line);
+    }
+    sheet.page_break();
+    put(&mut sheet, &[left(40.0, "PAYMENTS AND OTHER CREDITS")]);
+    card_header(&mut sheet, 0.0);
+    put(
+        &mut sheet,
+        &[left(40.0, "Payments"), right(480.0, "-$500.00")],
+    );
+    put(
+        &mut sheet,
+        &card_row("11/02", "11/02", "Payment - Thank You", "-$500.00", 0.0),
+    );
+    put(&mut sheet, &[left(40.0, "Credits")]);
+    put(
+        &mut sheet,
+        &[
+            left(40.0, "ADA OBI"),
+            left(200.0, "XXXX XXXX XXXX 0123"),
+            right(480.0, "-$20.00"),
+        ],
+    );
+    put(
+        &mut sheet,
+        &card_row("11/01", "10/31", "Shop refund", "-$20.00", 0.0),
+    );
+    sheet.skip(1.0);
+    put(&mut sheet, &[left(40.0, "NEW TRANSACTIONS")]);
+    // The second table is laid out wider: its own columns, not the first table's.
+    card_header(&mut sheet, 40.0);
+    put(
+        &mut sheet,
+        &[
+            left(40.0, "ADA OBI"),
+            left(240.0, "XXXX XXXX XXXX 0123"),
+            left(400.0, "Total Activity"),
+            right(520.0, "$600.00"),
+        ],
+    );
+    for (post, trans, text, amount) in [
+        ("10/07", "10/05", "Grocer", "$100.00"),
+        ("10/20", "10/19", "Fuel station", "$150.00"),
+        ("11/04", "11/03", "Airline", "$350.00"),
+    ] {
+        put(&mut sheet, &card_row(post, trans, text, amount, 40.0));
+    }
+    sheet.finish()
+}
+
+fn card_summary() -> Vec<Vec<Cell>> {
+    vec![
+        vec![left(40.0, "Account Number XXXX XXXX XXXX 0123")],
+        vec![left(40.0, "October 06, 2024 - November 05, 2024")],
+        vec![left(300.0, "Previous Balance"), right(540.0, "$1,000.00")],
+        vec![
+            left(40.0, "New Balance"),
+            right(250.0, "$1,080.00"),
+            left(300.0, "Payments"),
+            right(540.0, "-$500.00"),
+        ],
+        vec![left(40.0, "Minimum Payment Due"), right(250.0, "$25.00")],
+        vec![left(40.0, "Payment Due Date"), right(250.0, "12/02/2024")],
+        vec![left(300.0, "Credit Limit"), right(540.0, "$5,000.00")],
+    ]
+}
+
+#[test]
+fn a_card_statement_reads_charges_as_money_out_and_what_is_owed_as_a_negative_balance() {
+    let summary = card_summary();
+    let lines: Vec<&[Cell]> = summary.iter().map(Vec::as_slice).collect();
+    let (got, warnings) = read_final(card_statement(&lines));
+    let context = format!("{warnings:?}");
+    assert_eq!(got.account.kind, ledgerlens_core::AccountKind::CreditCard);
+    // Owed 1,000.00, paid 500.00, refunded 20.00, spent 600.00: owes 1,080.00.
+    assert_eq!(got.opening_balance, Some(amount("-1000.00")), "{context}");
+    assert_eq!(got.closing_balance, Some(amount("-1080.00")), "{context}");
+    assert_eq!(
+        got.reconciliation.status,
+        ReconciliationStatus::Reconciled,
+        "{context}"
+    );
+    let rows: Vec<(String, String, String, String)> = got
+        .transactions
+        .iter()
+        .map(|t| {
+            (
+                t.date.to_string(),
+                t.value_date.map(|d| d.to_string()).unwrap_or_default(),
+                t.description.clone(),
+                t.amount.to_string(),
+            )
+        })
+        .collect();
+    let row = |d: &str, v: &str, text: &str, a: &str| {
+        (d.to_owned(), v.to_owned(), text.to_owned(), a.to_owned())
+    };
+    assert_eq!(
+        rows,
+        [
+            row("2024-10-07", "2024-10-05", "Grocer", "-100.00"),
+            row("2024-10-20", "2024-10-19", "Fuel station", "-150.00"),
+            row("2024-11-01", "2024-10-31", "Shop refund", "20.00"),
+            row("2024-11-02", "2024-11-02", "Payment - Thank You", "500.00"),
+            row("2024-11-04", "2024-11-03", "Airline", "-350.00"),
+        ],
+        "{context}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("signs reversed")),
+        "{context}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("3 line(s) with amounts")),
+        "{context}"
+    );
+}
+
+fn amount(text: &str) -> Amount {
+    text.parse().unwrap()
+}
+
+#[test]
+fn one_card_phrase_alone_does_not_make_a_statement_a_card_statement() {
+    // A bank statement advertising a credit card: balances and amounts stay as printed.
+    let summary: Vec<Vec<Cell>> = card_summary()
+        .into_iter()
+        .filter(|l| !matches!(l[0].2.as_str(), "Minimum Payment Due" | "Payment Due Date"))
+        .collect();
+    let lines: Vec<&[Cell]> = summary.iter().map(Vec::as_slice).collect();
+    let parsed = read(card_statement(&lines)).unwrap();
+    let s = &parsed.statements[0];
+    assert_eq!(s.account.kind, ledgerlens_core::AccountKind::Unknown);
+    assert_eq!(s.opening_balance, Some(amount("1000.00")));
+    assert!(s.transactions.iter().any(|t| t.amount == amount("100.00")));
+}
+
+#[test]
+fn section_headings_and_subtotals_neither_make_rows_nor_extend_descriptions() {
+    let header = [
+        left(40.0, "Date"),
+        left(110.0, "Details"),
+        right(330.0, "Amount"),
+    ];
+    let rows = [
+        vec![left(40.0, "Deposits"), right(330.0, "700.00")],
+        vec![
+            left(40.0, "02/01/2024"),
+            left(110.0, "SALARY"),
+            right(330.0, "700.00"),
+        ],
+        vec![left(40.0, "Withdrawals")],
+        vec![left(40.0, "Total withdrawals"), right(330.0, "-50.00")],
+        vec![
+            left(40.0, "03/01/2024"),
+            left(110.0, "ATM"),
+            right(330.0, "-50.00"),
+        ],
+        vec![left(110.0, "MAIN STREET")],
+    ];
+    let (got, warnings) = read_final(table(&header, &rows));
+    let descriptions: Vec<&str> = got
+        .transactions
+        .iter()
+        .map(|t| t.description.as_str())
+        .collect();
+    assert_eq!(descriptions, ["SALARY", "ATM MAIN STREET"], "{warnings:?}");
+    assert_eq!(amounts(&got), ["700.00", "-50.00"]);
+}
+
+#[test]
+fn a_sentence_of_small_print_that_mentions_a_bank_does_not_name_the_bank() {
+    let mut sheet = Sheet::new(SIZE);
+    put(
+        &mut sheet,
+        &[left(
+            40.0,
+            "We cannot accept payments transmitted directly to us using our bank routing number",
+        )],
+    );
+    let meta = super::meta::harvest(&sheet_lines(sheet));
+    assert_eq!(meta.bank, None);
 }
