@@ -4,6 +4,7 @@
 //! file — the one-line message names the file and a stable error code), 1 anything else.
 
 mod bench_cmd;
+mod categorize_cmd;
 mod demo;
 mod engines;
 mod input;
@@ -43,6 +44,9 @@ enum Command {
     Synth(synth_cmd::SynthArgs),
     /// Measure PDF and OCR speed and accuracy on generated statements.
     Bench(bench_cmd::BenchArgs),
+    /// Categorise a CSV of descriptions (stdin → stdout): appends category_primary,
+    /// category_detailed, counterparty, channel, confidence.
+    Categorize(categorize_cmd::CategorizeArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Synth(args) => synth_cmd::run(&args),
         Command::Bench(args) => bench_cmd::run(&args),
+        Command::Categorize(args) => categorize_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -56,6 +56,10 @@ pub struct ParseArgs {
     /// OCR languages for scans and photos, tesseract style (`eng`, `eng+fra`).
     #[arg(long, default_value = "eng")]
     pub ocr_lang: String,
+    /// Country of the account (ISO 3166 alpha-2) for categorisation: selects the country
+    /// rule packs (default: chosen by the statement's currency).
+    #[arg(long)]
+    pub country: Option<String>,
     /// After the output, print the run's wall time and peak memory on stderr
     /// (`elapsed_ms=… peak_rss_kib=…`).
     #[arg(long)]
@@ -108,6 +112,13 @@ fn parse_and_write(args: &ParseArgs) -> Result<()> {
     } else {
         None
     };
+    let enricher = ledgerlens_enrich::Enricher::builtin()?;
+    let enrichments = output::enrich_all(
+        &enricher,
+        &documents,
+        merged.as_deref(),
+        args.country.as_deref(),
+    );
     let view = ledgerlens_core::view::ViewOptions {
         reveal_account: args.reveal_account,
     };
@@ -115,10 +126,17 @@ fn parse_and_write(args: &ParseArgs) -> Result<()> {
     // thousands of write calls without a larger buffer of our own.
     let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     match args.output {
-        OutputKind::Json => {
-            output::write_json(stdout, &documents, merged.as_deref(), view, args.pretty)
+        OutputKind::Json => output::write_json(
+            stdout,
+            &documents,
+            merged.as_deref(),
+            &enrichments,
+            view,
+            args.pretty,
+        ),
+        OutputKind::Csv => {
+            output::write_csv(stdout, &documents, merged.as_deref(), &enrichments, view)
         }
-        OutputKind::Csv => output::write_csv(stdout, &documents, merged.as_deref(), view),
     }
 }
 

@@ -265,11 +265,15 @@ fn write_truth(path: &Path, name: &str, statement: Statement) -> Result<()> {
         warnings: Vec::new(),
         forensics: None,
     };
+    let documents = [document];
+    let enricher = ledgerlens_enrich::Enricher::builtin()?;
+    let enrichments = output::enrich_all(&enricher, &documents, None, None);
     let mut out = Vec::new();
     output::write_csv(
         &mut out,
-        &[document],
+        &documents,
         None,
+        &enrichments,
         ledgerlens_core::view::ViewOptions {
             reveal_account: true,
         },

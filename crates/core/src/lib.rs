@@ -5,6 +5,7 @@
 //! functions over [`Statement`]s so that they can be tested exhaustively.
 
 pub mod account;
+pub mod category;
 pub mod currency;
 pub mod document;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod transaction;
 pub mod view;
 
 pub use account::{Account, AccountKind, AccountNumber, Iban};
+pub use category::{Category, CategoryInfo, Primary, TAXONOMY};
 pub use currency::Currency;
 pub use document::{Document, Format};
 pub use error::CoreError;

@@ -7,6 +7,7 @@
 
 pub mod generate;
 pub mod pdf;
+pub mod persona;
 pub mod rng;
 pub mod scan;
 pub mod write;

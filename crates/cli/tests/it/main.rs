@@ -8,6 +8,7 @@
     reason = "test helpers fail loudly by design"
 )]
 
+mod categorize;
 mod errors;
 mod parse;
 mod scans;

@@ -1,0 +1,319 @@
+//! One transaction → category, channel, counterparty: the per-transaction hot path.
+
+use std::sync::Arc;
+
+use ledgerlens_core::{Category, Primary};
+use rust_decimal::Decimal;
+
+use crate::counterparty;
+use crate::normalize::normalize_into;
+use crate::rulebook::{Clause, Rule, Rulebook, Scope, Tier};
+use crate::types::{Channel, CounterpartyKey, Decision, Source, TxEnrichment};
+
+/// Buffers reused across transactions so that the hot path does not allocate per rule hit.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    normalized: String,
+    stripped: String,
+    /// Rules hit by this description: (rule, any matched, all bits seen, vetoed, longest phrase).
+    hits: Vec<(u32, bool, u64, bool, u16)>,
+}
+
+/// What is known about a transaction before enrichment.
+#[derive(Clone, Copy, Debug)]
+pub struct TxInput<'a> {
+    /// The narration.
+    pub description: &'a str,
+    /// Signed amount (credits positive); `None` (or zero) when unknown, in which case rules
+    /// apply whatever their direction and amount bounds.
+    pub amount: Option<Decimal>,
+    /// The bank's own type code, when the format has one (OFX TRNTYPE, CAMT BkTxCd).
+    pub bank_code: Option<&'a str>,
+    /// Counterparty name given by a structured source.
+    pub counterparty: Option<&'a str>,
+}
+
+/// Sort key of a candidate rule (bigger wins).
+type Rank = (bool, i32, bool, u16, u32);
+
+/// Ranking of a candidate rule: tenant rules first, then priority, then a country's rule over
+/// a generic one, then the more specific (longer) phrase, then confidence.
+fn rank(rule: &Rule, phrase_length: u16) -> Rank {
+    (
+        rule.tier == Tier::Tenant,
+        rule.priority,
+        rule.tier == Tier::Country,
+        phrase_length,
+        (rule.confidence * 1000.0) as u32,
+    )
+}
+
+fn amount_admits(rule: &Rule, amount: Option<Decimal>) -> bool {
+    let Some(absolute) = amount.map(|amount| amount.abs()) else {
+        return true;
+    };
+    rule.min.is_none_or(|min| absolute >= min) && rule.max.is_none_or(|max| absolute <= max)
+}
+
+/// Categorises one transaction. `holder` is the normalised, space-padded holder name words
+/// (see [`holder_words`]), used to recognise moves between the holder's own accounts.
+pub fn categorize(
+    book: &Rulebook,
+    scope: Scope,
+    input: TxInput<'_>,
+    holder: &[String],
+    scratch: &mut Scratch,
+) -> TxEnrichment {
+    let amount = input.amount.filter(|amount| !amount.is_zero());
+    let sign = amount.map(|amount| amount > Decimal::ZERO);
+    let credit = sign.unwrap_or(false);
+    normalize_into(input.description, &mut scratch.normalized);
+    if let Some(code) = input.bank_code {
+        // Structured formats' type codes (DIRECTDEBIT, ATM, POS, FEE, INT) are strong channel
+        // evidence; appending them lets the same phrase rules read them.
+        scratch.normalized.push_str("bankcode ");
+        let mut code_text = String::new();
+        normalize_into(code, &mut code_text);
+        scratch.normalized.push_str(code_text.trim_start());
+    }
+    scratch.hits.clear();
+    for found in book
+        .phrases
+        .find_overlapping_iter(scratch.normalized.as_str())
+    {
+        let Some(uses) = book.uses.get(found.pattern().as_usize()) else {
+            continue;
+        };
+        for &(rule_index, clause, length) in uses {
+            let Some(rule) = book.rules.get(rule_index as usize) else {
+                continue;
+            };
+            if !scope.contains(rule.pack) {
+                continue;
+            }
+            let slot = match scratch.hits.iter().position(|hit| hit.0 == rule_index) {
+                Some(slot) => slot,
+                None => {
+                    scratch.hits.push((rule_index, false, 0, false, 0));
+                    scratch.hits.len() - 1
+                }
+            };
+            if let Some(hit) = scratch.hits.get_mut(slot) {
+                match clause {
+                    Clause::Any => {
+                        hit.1 = true;
+                        hit.4 = hit.4.max(length);
+                    }
+                    Clause::All(bit) => {
+                        hit.2 |= 1u64 << bit;
+                        hit.4 = hit.4.max(length);
+                    }
+                    Clause::Not => hit.3 = true,
+                }
+            }
+        }
+    }
+    for &rule_index in &book.unconditional {
+        if !scratch.hits.iter().any(|hit| hit.0 == rule_index) {
+            scratch.hits.push((rule_index, false, 0, false, 0));
+        }
+    }
+
+    let mut best_category: Option<(&Rule, Rank)> = None;
+    let mut best_channel: Option<(&Rule, Rank)> = None;
+    for &(rule_index, any, all_seen, vetoed, length) in &scratch.hits {
+        let Some(rule) = book.rules.get(rule_index as usize) else {
+            continue;
+        };
+        if vetoed
+            || (rule.has_any && !any)
+            || all_seen & rule.all_mask != rule.all_mask
+            || !scope.contains(rule.pack)
+            || !sign.is_none_or(|credit| rule.direction.admits(credit))
+            || !amount_admits(rule, amount)
+        {
+            continue;
+        }
+        if let Some(regex) = &rule.regex
+            && !regex.is_match(&scratch.normalized)
+        {
+            continue;
+        }
+        let key = rank(rule, length);
+        if rule.category.is_some() && best_category.is_none_or(|(_, best)| key > best) {
+            best_category = Some((rule, key));
+        }
+        if rule.channel.is_some() && best_channel.is_none_or(|(_, best)| key > best) {
+            best_channel = Some((rule, key));
+        }
+    }
+
+    let channel = best_channel
+        .and_then(|(rule, _)| rule.channel)
+        .unwrap_or(Channel::Other);
+    let counterparty_key = match input.counterparty.filter(|name| !name.trim().is_empty()) {
+        Some(name) => Some(counterparty::key_of(name)).filter(|key| !key.is_empty()),
+        None => counterparty::extract(book, scope, &scratch.normalized, &mut scratch.stripped),
+    };
+
+    let (mut category, mut confidence, mut decided_by) = match best_category {
+        Some((rule, _)) => (
+            rule.category.unwrap_or_else(Category::uncategorized),
+            rule.confidence,
+            Decision {
+                source: match rule.tier {
+                    Tier::Tenant => Source::TenantRule,
+                    Tier::Country => Source::CountryRule,
+                    Tier::Generic => Source::GenericRule,
+                },
+                rule: rule.id.clone(),
+            },
+        ),
+        None => fallback(channel, credit),
+    };
+
+    let mut internal_transfer = category.code().ends_with("_ACCOUNT_TRANSFER");
+    let weak = matches!(
+        category.primary(),
+        Primary::TransferIn | Primary::TransferOut | Primary::Other
+    ) && decided_by.source != Source::TenantRule;
+    if weak && names_holder(&scratch.normalized, holder) {
+        let code = if credit {
+            "TRANSFER_IN_ACCOUNT_TRANSFER"
+        } else {
+            "TRANSFER_OUT_ACCOUNT_TRANSFER"
+        };
+        category = Category::parse(code).unwrap_or(category);
+        confidence = 0.85;
+        decided_by = Decision {
+            source: Source::OwnAccount,
+            rule: "detector.own_account".into(),
+        };
+        internal_transfer = true;
+    }
+
+    let counterparty = counterparty_key.map(|key| {
+        let key: Arc<str> = key.into();
+        CounterpartyKey {
+            name: key.clone(),
+            key,
+        }
+    });
+    if let Some(found) = counterparty.as_ref()
+        && let Some(corrections) = book.overrides.get(found.key.as_ref())
+        && let Some((corrected, _)) = corrections
+            .iter()
+            .find(|(_, direction)| sign.is_none_or(|credit| direction.admits(credit)))
+    {
+        category = *corrected;
+        confidence = 1.0;
+        decided_by = Decision {
+            source: Source::TenantOverride,
+            rule: format!("override.{}", found.key).into(),
+        };
+        internal_transfer = category.code().ends_with("_ACCOUNT_TRANSFER");
+    }
+
+    TxEnrichment {
+        category,
+        confidence,
+        decided_by,
+        counterparty,
+        channel,
+        series: None,
+        internal_transfer,
+        salary: false,
+        loan: None,
+        lender: None,
+    }
+}
+
+/// What the channel and the sign say when no rule matched: coarse, and marked as such by a low
+/// confidence so that analytics can tell "unknown spending" from "groceries".
+fn fallback(channel: Channel, credit: bool) -> (Category, f32, Decision) {
+    let (code, confidence) = match (channel, credit) {
+        (Channel::Atm, false) => ("TRANSFER_OUT_WITHDRAWAL", 0.7),
+        (Channel::Atm, true) | (Channel::Cash, true) => ("TRANSFER_IN_DEPOSIT", 0.6),
+        (Channel::Cash, false) => ("TRANSFER_OUT_WITHDRAWAL", 0.6),
+        (Channel::Cheque, true) => ("TRANSFER_IN_DEPOSIT", 0.5),
+        (Channel::Fee, false) => ("BANK_FEES_OTHER_BANK_FEES", 0.7),
+        (Channel::Interest, true) => ("INCOME_INTEREST_EARNED", 0.7),
+        (Channel::Interest, false) => ("BANK_FEES_INTEREST_CHARGE", 0.7),
+        (Channel::MobileMoney, true) => ("TRANSFER_IN_MOBILE_MONEY", 0.6),
+        (Channel::MobileMoney, false) => ("TRANSFER_OUT_MOBILE_MONEY", 0.6),
+        (Channel::Card | Channel::Online, false) => {
+            ("GENERAL_MERCHANDISE_OTHER_GENERAL_MERCHANDISE", 0.4)
+        }
+        (Channel::Card | Channel::Online, true) => ("TRANSFER_IN_REFUND_REVERSAL", 0.4),
+        (Channel::DirectDebit | Channel::StandingOrder, false) => {
+            ("TRANSFER_OUT_OTHER_TRANSFER_OUT", 0.3)
+        }
+        (_, true) => ("TRANSFER_IN_OTHER_TRANSFER_IN", 0.3),
+        (_, false) => ("TRANSFER_OUT_OTHER_TRANSFER_OUT", 0.3),
+    };
+    (
+        Category::parse(code).unwrap_or_else(Category::uncategorized),
+        confidence,
+        Decision {
+            source: Source::Fallback,
+            rule: format!("fallback.{channel}").into(),
+        },
+    )
+}
+
+/// The holder's name as words worth matching (two letters or more, not legal suffixes).
+pub fn holder_words(holder: Option<&str>) -> Vec<String> {
+    let Some(holder) = holder else {
+        return Vec::new();
+    };
+    let mut normalized = String::new();
+    normalize_into(holder, &mut normalized);
+    normalized
+        .split_whitespace()
+        .filter(|word| word.len() >= 2)
+        .filter(|word| !counterparty::key_of(word).is_empty())
+        .map(|word| format!(" {word} "))
+        .collect()
+}
+
+/// True when the description names the holder: every word of a two-word name, or two words of
+/// a longer one. One shared word ("JOHN") is too common to mean "myself".
+fn names_holder(normalized: &str, holder: &[String]) -> bool {
+    if holder.len() < 2 {
+        return false;
+    }
+    let present = holder
+        .iter()
+        .filter(|word| normalized.contains(word.as_str()))
+        .count();
+    present >= 2
+}
+
+/// On a business account, a credit the rules could only call a transfer (from a person, from
+/// nobody known, a cash or cheque deposit) is takings: the business's revenue. Own-account moves,
+/// loans, refunds, mobile-money sweeps and tenants' decisions stay as they are.
+pub fn as_business(mut enrichment: TxEnrichment, amount: Decimal) -> TxEnrichment {
+    const TAKINGS: &[&str] = &[
+        "TRANSFER_IN_PERSON_TO_PERSON",
+        "TRANSFER_IN_OTHER_TRANSFER_IN",
+        "TRANSFER_IN_DEPOSIT",
+    ];
+    let tenant = matches!(
+        enrichment.decided_by.source,
+        Source::TenantOverride | Source::TenantRule
+    );
+    if amount > Decimal::ZERO
+        && !tenant
+        && !enrichment.internal_transfer
+        && TAKINGS.contains(&enrichment.category.code())
+        && let Some(revenue) = Category::parse("INCOME_BUSINESS_REVENUE")
+    {
+        enrichment.category = revenue;
+        enrichment.confidence = enrichment.confidence.min(0.7);
+        enrichment.decided_by = Decision {
+            source: Source::Detector,
+            rule: "detector.business_takings".into(),
+        };
+    }
+    enrichment
+}
