@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use ledgerlens_core::{Category, Primary};
+use ledgerlens_core::Category;
 use rust_decimal::Decimal;
 
 use crate::counterparty;
@@ -10,11 +10,36 @@ use crate::normalize::normalize_into;
 use crate::rulebook::{Clause, Rule, Rulebook, Scope, Tier};
 use crate::types::{Channel, CounterpartyKey, Decision, Source, TxEnrichment};
 
+/// Rule names of the built-in detectors and fallbacks, shared so that deciding by them does not
+/// allocate (the hot path runs at half a million transactions a second).
+struct Names {
+    own_account: Arc<str>,
+    business_takings: Arc<str>,
+    fallback: Vec<Arc<str>>,
+}
+
+fn names() -> &'static Names {
+    static NAMES: std::sync::OnceLock<Names> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| Names {
+        own_account: "detector.own_account".into(),
+        business_takings: "detector.business_takings".into(),
+        fallback: Channel::ALL
+            .iter()
+            .map(|channel| format!("fallback.{channel}").into())
+            .collect(),
+    })
+}
+
 /// Buffers reused across transactions so that the hot path does not allocate per rule hit.
 #[derive(Debug, Default)]
 pub struct Scratch {
     normalized: String,
     stripped: String,
+    code: String,
+    key: String,
+    /// Counterparty keys already seen in this ledger: one allocation per counterparty, not per
+    /// transaction.
+    keys: std::collections::HashMap<Box<str>, Arc<str>>,
     /// Rules hit by this description: (rule, any matched, all bits seen, vetoed, longest phrase).
     hits: Vec<(u32, bool, u64, bool, u16)>,
 }
@@ -72,9 +97,8 @@ pub fn categorize(
         // Structured formats' type codes (DIRECTDEBIT, ATM, POS, FEE, INT) are strong channel
         // evidence; appending them lets the same phrase rules read them.
         scratch.normalized.push_str("bankcode ");
-        let mut code_text = String::new();
-        normalize_into(code, &mut code_text);
-        scratch.normalized.push_str(code_text.trim_start());
+        normalize_into(code, &mut scratch.code);
+        scratch.normalized.push_str(scratch.code.trim_start());
     }
     scratch.hits.clear();
     for found in book
@@ -151,9 +175,19 @@ pub fn categorize(
     let channel = best_channel
         .and_then(|(rule, _)| rule.channel)
         .unwrap_or(Channel::Other);
-    let counterparty_key = match input.counterparty.filter(|name| !name.trim().is_empty()) {
-        Some(name) => Some(counterparty::key_of(name)).filter(|key| !key.is_empty()),
-        None => counterparty::extract(book, scope, &scratch.normalized, &mut scratch.stripped),
+    let has_key = match input.counterparty.filter(|name| !name.trim().is_empty()) {
+        Some(name) => {
+            scratch.key.clear();
+            scratch.key.push_str(&counterparty::key_of(name));
+            !scratch.key.is_empty()
+        }
+        None => counterparty::extract(
+            book,
+            scope,
+            &scratch.normalized,
+            &mut scratch.stripped,
+            &mut scratch.key,
+        ),
     };
 
     let (mut category, mut confidence, mut decided_by) = match best_category {
@@ -173,10 +207,19 @@ pub fn categorize(
     };
 
     let mut internal_transfer = category.code().ends_with("_ACCOUNT_TRANSFER");
-    let weak = matches!(
-        category.primary(),
-        Primary::TransferIn | Primary::TransferOut | Primary::Other
-    ) && decided_by.source != Source::TenantRule;
+    // Only a plain transfer can be re-read as a move between own accounts: a cash deposit slip
+    // or a wallet sweep naming the holder is still a deposit or a sweep.
+    let weak = (decided_by.source == Source::Fallback
+        || matches!(
+            category.code(),
+            "TRANSFER_IN_PERSON_TO_PERSON"
+                | "TRANSFER_IN_OTHER_TRANSFER_IN"
+                | "TRANSFER_OUT_PERSON_TO_PERSON"
+                | "TRANSFER_OUT_OTHER_TRANSFER_OUT"
+                | "OTHER_UNCATEGORIZED"
+        ))
+        && decided_by.source != Source::TenantRule
+        && !matches!(channel, Channel::Cash | Channel::Atm | Channel::MobileMoney);
     if weak && names_holder(&scratch.normalized, holder) {
         let code = if credit {
             "TRANSFER_IN_ACCOUNT_TRANSFER"
@@ -187,13 +230,22 @@ pub fn categorize(
         confidence = 0.85;
         decided_by = Decision {
             source: Source::OwnAccount,
-            rule: "detector.own_account".into(),
+            rule: names().own_account.clone(),
         };
         internal_transfer = true;
     }
 
-    let counterparty = counterparty_key.map(|key| {
-        let key: Arc<str> = key.into();
+    let counterparty = has_key.then(|| {
+        let key = match scratch.keys.get(scratch.key.as_str()) {
+            Some(shared) => shared.clone(),
+            None => {
+                let shared: Arc<str> = scratch.key.as_str().into();
+                scratch
+                    .keys
+                    .insert(scratch.key.as_str().into(), shared.clone());
+                shared
+            }
+        };
         CounterpartyKey {
             name: key.clone(),
             key,
@@ -256,12 +308,18 @@ fn fallback(channel: Channel, credit: bool) -> (Category, f32, Decision) {
         confidence,
         Decision {
             source: Source::Fallback,
-            rule: format!("fallback.{channel}").into(),
+            rule: Channel::ALL
+                .iter()
+                .position(|c| *c == channel)
+                .and_then(|index| names().fallback.get(index))
+                .cloned()
+                .unwrap_or_else(|| format!("fallback.{channel}").into()),
         },
     )
 }
 
-/// The holder's name as words worth matching (two letters or more, not legal suffixes).
+/// The holder's name as words worth matching: two letters or more, not legal forms or trade
+/// words ("TRADING", "SERVICES" name half the customers of a trading business too).
 pub fn holder_words(holder: Option<&str>) -> Vec<String> {
     let Some(holder) = holder else {
         return Vec::new();
@@ -272,6 +330,7 @@ pub fn holder_words(holder: Option<&str>) -> Vec<String> {
         .split_whitespace()
         .filter(|word| word.len() >= 2)
         .filter(|word| !counterparty::key_of(word).is_empty())
+        .filter(|word| !crate::holder::is_generic_business_word(word))
         .map(|word| format!(" {word} "))
         .collect()
 }
@@ -290,14 +349,17 @@ fn names_holder(normalized: &str, holder: &[String]) -> bool {
 }
 
 /// On a business account, a credit the rules could only call a transfer (from a person, from
-/// nobody known, a cash or cheque deposit) is takings: the business's revenue. Own-account moves,
+/// nobody known, a cheque paid in) is takings: the business's revenue. Own-account moves,
 /// loans, refunds, mobile-money sweeps and tenants' decisions stay as they are.
 pub fn as_business(mut enrichment: TxEnrichment, amount: Decimal) -> TxEnrichment {
     const TAKINGS: &[&str] = &[
         "TRANSFER_IN_PERSON_TO_PERSON",
         "TRANSFER_IN_OTHER_TRANSFER_IN",
-        "TRANSFER_IN_DEPOSIT",
     ];
+    // A cheque or remote deposit is a customer paying; cash paid in stays a deposit (EnvoyX reads
+    // cash deposits as their own inflow class, and an owner's cash may not be sales).
+    let cheque = !matches!(enrichment.channel, Channel::Cash | Channel::Atm)
+        && enrichment.category.code() == "TRANSFER_IN_DEPOSIT";
     let tenant = matches!(
         enrichment.decided_by.source,
         Source::TenantOverride | Source::TenantRule
@@ -305,14 +367,14 @@ pub fn as_business(mut enrichment: TxEnrichment, amount: Decimal) -> TxEnrichmen
     if amount > Decimal::ZERO
         && !tenant
         && !enrichment.internal_transfer
-        && TAKINGS.contains(&enrichment.category.code())
+        && (TAKINGS.contains(&enrichment.category.code()) || cheque)
         && let Some(revenue) = Category::parse("INCOME_BUSINESS_REVENUE")
     {
         enrichment.category = revenue;
         enrichment.confidence = enrichment.confidence.min(0.7);
         enrichment.decided_by = Decision {
             source: Source::Detector,
-            rule: "detector.business_takings".into(),
+            rule: names().business_takings.clone(),
         };
     }
     enrichment

@@ -145,7 +145,11 @@ fn is_reference(token: &str) -> bool {
 }
 
 fn is_noise(token: &str) -> bool {
-    NOISE.contains(&token) || is_reference(token)
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| NOISE.iter().copied().collect())
+        .contains(token)
+        || is_reference(token)
 }
 
 /// The key of a name as an analyst types it (used for tenant overrides).
@@ -168,8 +172,10 @@ pub(crate) fn extract(
     scope: Scope,
     normalized: &str,
     scratch: &mut String,
-) -> Option<String> {
+    key: &mut String,
+) -> bool {
     scratch.clear();
+    key.clear();
     let mut last = 0;
     for found in book.strip.find_iter(normalized) {
         let in_scope = book
@@ -184,7 +190,6 @@ pub(crate) fn extract(
         last = found.end();
     }
     scratch.push_str(normalized.get(last..).unwrap_or(""));
-    let mut key = String::new();
     let mut words = 0;
     for token in scratch.split_whitespace() {
         let stops = book
@@ -206,7 +211,7 @@ pub(crate) fn extract(
             break;
         }
     }
-    (!key.is_empty()).then_some(key)
+    !key.is_empty()
 }
 
 #[cfg(test)]

@@ -136,6 +136,12 @@ const TRADE_WORDS: &[&str] = &[
     "company",
 ];
 
+/// True for a legal form or trade word: words a business shares with thousands of others, so
+/// they do not identify the holder in a narration.
+pub fn is_generic_business_word(word: &str) -> bool {
+    LEGAL_FORMS.contains(&word) || TRADE_WORDS.contains(&word)
+}
+
 /// Classifies a holder name.
 pub fn holder_kind(name: &str) -> HolderKind {
     let normalized = normalize(name);

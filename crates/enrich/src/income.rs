@@ -280,20 +280,37 @@ fn transfer_series_is_salary(
     } else {
         0.0
     };
-    share >= MIN_SALARY_SHARE || members().any(|(tx, e)| looks_like_employer(tx, e))
+    // A rule that called the credits person-to-person read the narration (a name, a family
+    // memo: "UPKEEP", "TASCHENGELD", "FOR SCHOOL"); a parent's allowance is regular and may be
+    // most of a student's inflow, so only an employer-looking payer overrides that reading.
+    // Plain unknown transfers may still be salary by their weight alone.
+    // By weight alone only when the payer is not plainly a person: a parent's monthly transfer
+    // is most of a student's inflow and as regular as pay.
+    let person = crate::holder::holder_kind(&s.counterparty) == crate::holder::HolderKind::Person;
+    let by_weight = codes.is(s.category, codes.other_in) && share >= MIN_SALARY_SHARE && !person;
+    by_weight || members().any(|(tx, e)| looks_like_employer(tx, e))
 }
 
-/// True when the payer's name or key, or the description, has an organisation or payroll word.
+/// True when the payer's name or key has an organisation or payroll word, or the description
+/// a payroll word. Organisation words in a description name the purpose as often as the payer
+/// ("FOR SCHOOL" from a parent), so only the payer's name is read for them.
 fn looks_like_employer(tx: &Transaction, e: &TxEnrichment) -> bool {
-    let has_word = |text: &str| {
+    let words_in = |text: &str, list: &[&str]| {
         text.split(|c: char| !c.is_alphanumeric())
             .filter(|word| !word.is_empty())
-            .any(|word| EMPLOYER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word)))
+            .any(|word| list.iter().any(|w| w.eq_ignore_ascii_case(word)))
     };
-    e.counterparty
-        .as_ref()
-        .is_some_and(|c| has_word(&c.name) || has_word(&c.key))
-        || has_word(&tx.description)
+    let has_word = |text: &str| words_in(text, EMPLOYER_WORDS);
+    let payroll_start = EMPLOYER_WORDS
+        .iter()
+        .position(|w| *w == "SALARY")
+        .unwrap_or(EMPLOYER_WORDS.len());
+    let payroll_words = EMPLOYER_WORDS.get(payroll_start..).unwrap_or(&[]);
+    e.counterparty.as_ref().is_some_and(|c| {
+        has_word(&c.name)
+            || has_word(&c.key)
+            || crate::holder::holder_kind(&c.name) == crate::holder::HolderKind::Business
+    }) || words_in(&tx.description, payroll_words)
 }
 
 /// One income credit, with what grouping reads from it: plain data, the payer interned to a
@@ -660,8 +677,17 @@ mod tests {
     }
 
     #[test]
-    fn a_person_paying_most_of_the_inflow_every_month_is_salary() {
+    fn a_person_paying_most_of_the_inflow_every_month_is_not_salary_by_weight_alone() {
+        // A parent's allowance is as regular as pay and may be most of a student's inflow.
         let mut ledger = transfer_salary("ADEBAYO JOHNSON", "TRANSFER_IN_OTHER_TRANSFER_IN");
+        let (_, income) = run(&mut ledger, date(2024, 6, 30));
+        assert!(!income.salary_earner);
+        assert_eq!(ledger.enr.iter().filter(|e| e.salary).count(), 0);
+    }
+
+    #[test]
+    fn an_unknown_payer_paying_most_of_the_inflow_every_month_is_salary() {
+        let mut ledger = transfer_salary("ZX 44 HOLDCO", "TRANSFER_IN_OTHER_TRANSFER_IN");
         let (_, income) = run(&mut ledger, date(2024, 6, 30));
         assert!(income.salary_earner);
         assert_eq!(ledger.enr.iter().filter(|e| e.salary).count(), 6);

@@ -14,6 +14,7 @@
 //! 2. Ledger passes: periodic series ([`recurrence`]), income streams and salary ([`income`]),
 //!    lenders, stacking and returned payments ([`loans`]).
 
+pub mod business;
 pub mod categorize;
 pub mod counterparty;
 pub mod error;
@@ -172,6 +173,9 @@ impl Enricher {
             .or_else(|| statement.transaction_span().map(|span| span.end))
             .unwrap_or_default();
         let txs = &statement.transactions;
+        if business {
+            business::payroll(txs, &mut transactions);
+        }
         let series = recurrence::detect_series(txs, &mut transactions, as_of);
         let income = income::detect_income(txs, &mut transactions, &series, as_of);
         let loans = loans::detect_loans(txs, &mut transactions);
