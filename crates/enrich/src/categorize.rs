@@ -37,11 +37,23 @@ pub struct Scratch {
     stripped: String,
     code: String,
     key: String,
+    /// Spans of counterparty strip phrases found in the one scan.
+    strips: Vec<(usize, usize)>,
+    /// Whether the last narration had a returned-payment word.
+    returned_words: bool,
     /// Counterparty keys already seen in this ledger: one allocation per counterparty, not per
     /// transaction.
-    keys: std::collections::HashMap<Box<str>, Arc<str>>,
+    keys: crate::fxhash::FxHashMap<Box<str>, Arc<str>>,
     /// Rules hit by this description: (rule, any matched, all bits seen, vetoed, longest phrase).
     hits: Vec<(u32, bool, u64, bool, u16)>,
+}
+
+impl Scratch {
+    /// Whether the narration last categorised had a returned-payment word (returned, unpaid,
+    /// impayé, Rücklastschrift…), found in the same pass as the rule phrases.
+    pub fn returned_words(&self) -> bool {
+        self.returned_words
+    }
 }
 
 /// What is known about a transaction before enrichment.
@@ -101,6 +113,8 @@ pub fn categorize(
         scratch.normalized.push_str(scratch.code.trim_start());
     }
     scratch.hits.clear();
+    scratch.strips.clear();
+    scratch.returned_words = false;
     for found in book
         .phrases
         .find_overlapping_iter(scratch.normalized.as_str())
@@ -109,6 +123,19 @@ pub fn categorize(
             continue;
         };
         for &(rule_index, clause, length) in uses {
+            match clause {
+                Clause::Strip => {
+                    if u16::try_from(rule_index).is_ok_and(|pack| scope.contains(pack)) {
+                        scratch.strips.push((found.start(), found.end()));
+                    }
+                    continue;
+                }
+                Clause::Returned => {
+                    scratch.returned_words = true;
+                    continue;
+                }
+                Clause::Any | Clause::All(_) | Clause::Not => {}
+            }
             let Some(rule) = book.rules.get(rule_index as usize) else {
                 continue;
             };
@@ -133,6 +160,7 @@ pub fn categorize(
                         hit.4 = hit.4.max(length);
                     }
                     Clause::Not => hit.3 = true,
+                    Clause::Strip | Clause::Returned => {}
                 }
             }
         }
@@ -185,6 +213,7 @@ pub fn categorize(
             book,
             scope,
             &scratch.normalized,
+            &mut scratch.strips,
             &mut scratch.stripped,
             &mut scratch.key,
         ),

@@ -145,7 +145,7 @@ fn is_reference(token: &str) -> bool {
 }
 
 fn is_noise(token: &str) -> bool {
-    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+    static SET: std::sync::OnceLock<crate::fxhash::FxHashSet<&'static str>> =
         std::sync::OnceLock::new();
     SET.get_or_init(|| NOISE.iter().copied().collect())
         .contains(token)
@@ -171,23 +171,23 @@ pub(crate) fn extract(
     book: &Rulebook,
     scope: Scope,
     normalized: &str,
+    strips: &mut [(usize, usize)],
     scratch: &mut String,
     key: &mut String,
 ) -> bool {
     scratch.clear();
     key.clear();
+    // Leftmost-longest, non-overlapping: the spans come from an overlapping scan.
+    strips.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut last = 0;
-    for found in book.strip.find_iter(normalized) {
-        let in_scope = book
-            .strip_pack
-            .get(found.pattern().as_usize())
-            .is_some_and(|pack| scope.contains(*pack));
-        if !in_scope {
+    for &(start, end) in strips.iter() {
+        // Phrases are padded with spaces, so consecutive ones share a space: allow one byte.
+        if start + 1 < last {
             continue;
         }
-        scratch.push_str(normalized.get(last..found.start()).unwrap_or(""));
+        scratch.push_str(normalized.get(last.min(start)..start).unwrap_or(""));
         scratch.push(' ');
-        last = found.end();
+        last = end;
     }
     scratch.push_str(normalized.get(last..).unwrap_or(""));
     let mut words = 0;

@@ -18,6 +18,7 @@ pub mod business;
 pub mod categorize;
 pub mod counterparty;
 pub mod error;
+mod fxhash;
 pub mod holder;
 pub mod income;
 pub mod loans;
@@ -137,6 +138,7 @@ impl Enricher {
         let business = context.holder_kind.or_else(|| holder_name.map(holder_kind))
             == Some(HolderKind::Business);
         let mut scratch = Scratch::default();
+        let mut returned_words = Vec::with_capacity(statement.transactions.len());
         let mut transactions: Vec<TxEnrichment> = statement
             .transactions
             .iter()
@@ -153,6 +155,7 @@ impl Enricher {
                     &holder,
                     &mut scratch,
                 );
+                returned_words.push(scratch.returned_words());
                 if business {
                     categorize::as_business(enriched, transaction.amount.as_decimal())
                 } else {
@@ -178,7 +181,7 @@ impl Enricher {
         }
         let series = recurrence::detect_series(txs, &mut transactions, as_of);
         let income = income::detect_income(txs, &mut transactions, &series, as_of);
-        let loans = loans::detect_loans(txs, &mut transactions);
+        let loans = loans::detect_loans_flagged(txs, &mut transactions, Some(&returned_words));
         EnrichedLedger {
             transactions,
             series,

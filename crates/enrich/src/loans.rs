@@ -81,7 +81,7 @@ const AMBIGUOUS_LEADING: &[&str] = &[
 ];
 
 /// Words that say a payment came back (compared whole-word on the folded lowercase text).
-const RETURNED_WORDS: &[&str] = &[
+pub const RETURNED_WORDS: &[&str] = &[
     "returned",
     "unpaid",
     "bounced",
@@ -142,6 +142,17 @@ const REVERSAL_WORDS: &[&str] = &[
 ///   first date to the last of them. Intervals include both ends, so a loan repaid on the day
 ///   another is taken overlaps it.
 pub fn detect_loans(txs: &[Transaction], enr: &mut [TxEnrichment]) -> LoanSummary {
+    detect_loans_flagged(txs, enr, None)
+}
+
+/// [`detect_loans`] with the returned-payment words already found per transaction (the
+/// categoriser finds them in the same pass as every rule phrase, which saves a second scan of
+/// every narration); `None` scans the descriptions here.
+pub fn detect_loans_flagged(
+    txs: &[Transaction],
+    enr: &mut [TxEnrichment],
+    returned_words: Option<&[bool]>,
+) -> LoanSummary {
     let codes = Codes::new();
     let mut text = String::new();
     let mut roots: HashMap<String, (u32, Arc<str>)> = HashMap::new();
@@ -159,7 +170,11 @@ pub fn detect_loans(txs: &[Transaction], enr: &mut [TxEnrichment]) -> LoanSummar
         if insufficient {
             fees.push(index);
         }
-        if insufficient || says_returned(&tx.description) {
+        let says = match returned_words {
+            Some(flags) => flags.get(index).copied().unwrap_or(false),
+            None => says_returned(&tx.description),
+        };
+        if insufficient || says {
             summary.returned_payments.push(index);
         }
         match primary {

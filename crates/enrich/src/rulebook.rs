@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use ledgerlens_core::{Category, Primary};
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -51,6 +51,10 @@ pub(crate) enum Clause {
     /// Bit index among the rule's `all` phrases.
     All(u8),
     Not,
+    /// A counterparty `strip` phrase of this pack (the u32 in `uses` is the pack number).
+    Strip,
+    /// A returned-payment word (loans); not a rule.
+    Returned,
 }
 
 /// One compiled rule (category or channel).
@@ -82,10 +86,7 @@ pub struct Rulebook {
     pub(crate) uses: Vec<Vec<(u32, Clause, u16)>>,
     /// Rules with no phrase at all (regex or amount only): checked on every transaction.
     pub(crate) unconditional: Vec<u32>,
-    pub(crate) strip: AhoCorasick,
-    /// Pack of each strip pattern.
-    pub(crate) strip_pack: Vec<u16>,
-    pub(crate) stop: HashMap<Box<str>, u64>,
+    pub(crate) stop: crate::fxhash::FxHashMap<Box<str>, u64>,
     /// Tenant corrections by counterparty key: (category, direction).
     pub(crate) overrides: HashMap<Box<str>, Vec<(Category, Direction)>>,
 }
@@ -118,9 +119,7 @@ impl Rulebook {
         let mut pattern_index: HashMap<String, usize> = HashMap::new();
         let mut uses: Vec<Vec<(u32, Clause, u16)>> = Vec::new();
         let mut unconditional = Vec::new();
-        let mut strip_patterns = Vec::new();
-        let mut strip_pack = Vec::new();
-        let mut stop: HashMap<Box<str>, u64> = HashMap::new();
+        let mut stop: crate::fxhash::FxHashMap<Box<str>, u64> = Default::default();
         let mut overrides: HashMap<Box<str>, Vec<(Category, Direction)>> = HashMap::new();
         let mut seen_ids: HashMap<String, String> = HashMap::new();
 
@@ -183,8 +182,15 @@ impl Rulebook {
             }
             for phrase in &file.counterparty.strip {
                 if let Some(pattern) = phrase_pattern(phrase) {
-                    strip_patterns.push(pattern);
-                    strip_pack.push(pack);
+                    let length = u16::try_from(pattern.len()).unwrap_or(u16::MAX);
+                    let index = *pattern_index.entry(pattern.clone()).or_insert_with(|| {
+                        patterns.push(pattern.clone());
+                        uses.push(Vec::new());
+                        patterns.len() - 1
+                    });
+                    if let Some(list) = uses.get_mut(index) {
+                        list.push((u32::from(pack), Clause::Strip, length));
+                    }
                 }
             }
             for word in &file.counterparty.stop {
@@ -234,28 +240,34 @@ impl Rulebook {
                 tier,
             });
         }
+        for word in crate::loans::RETURNED_WORDS {
+            let pattern = format!(" {word} ");
+            let index = *pattern_index.entry(pattern.clone()).or_insert_with(|| {
+                patterns.push(pattern);
+                uses.push(Vec::new());
+                patterns.len() - 1
+            });
+            if let Some(list) = uses.get_mut(index) {
+                list.push((u32::MAX, Clause::Returned, 0));
+            }
+        }
+        // A DFA: one table lookup per byte, the fastest scan the crate offers. Built once per
+        // process (tens of milliseconds, a few MB), it is the hot path of every transaction.
         let phrases = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .map_err(|error| EnrichError::Pack {
                 pack: "(all)".to_owned(),
                 message: format!("phrase matcher: {error}"),
             })?;
-        let strip = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&strip_patterns)
-            .map_err(|error| EnrichError::Pack {
-                pack: "(all)".to_owned(),
-                message: format!("counterparty matcher: {error}"),
-            })?;
+
         Ok(Rulebook {
             packs,
             rules,
             phrases,
             uses,
             unconditional,
-            strip,
-            strip_pack,
             stop,
             overrides,
         })
