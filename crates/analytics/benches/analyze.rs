@@ -14,7 +14,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use ledgerlens_analytics::{AnalysisOptions, Prepared, native, profiles::periculum};
+use ledgerlens_analytics::profiles::{envoyx, finx, periculum, xray};
+use ledgerlens_analytics::{AnalysisOptions, Prepared, native};
 use ledgerlens_core::{AccountNumber, Statement};
 use ledgerlens_enrich::Enricher;
 use ledgerlens_synth::persona::{PersonaKind, PersonaOptions, persona};
@@ -74,11 +75,23 @@ fn bench(c: &mut Criterion) {
     c.bench_function("periculum", |b| {
         b.iter(|| periculum::build(black_box(&ledger), &options));
     });
+    c.bench_function("finx", |b| {
+        b.iter(|| finx::build(black_box(&ledger), &options));
+    });
+    c.bench_function("xray", |b| {
+        b.iter(|| xray::build(black_box(&ledger), &options));
+    });
+    c.bench_function("envoyx", |b| {
+        b.iter(|| envoyx::build(black_box(&ledger), &options));
+    });
     c.bench_function("all profiles", |b| {
         b.iter(|| {
             (
                 native::build(black_box(&ledger), &options),
                 periculum::build(black_box(&ledger), &options),
+                finx::build(black_box(&ledger), &options),
+                xray::build(black_box(&ledger), &options),
+                envoyx::build(black_box(&ledger), &options),
             )
         });
     });

@@ -3,6 +3,8 @@
 //! Exit codes are part of the interface: 0 success, 2 bad input (unreadable, unknown or malformed
 //! file — the one-line message names the file and a stable error code), 1 anything else.
 
+mod affordability_cmd;
+mod analyze_cmd;
 mod bench_cmd;
 mod categorize_cmd;
 mod demo;
@@ -11,6 +13,7 @@ mod input;
 mod output;
 mod parse_cmd;
 mod sample_cmd;
+mod score_cmd;
 mod synth_cmd;
 
 use std::process::ExitCode;
@@ -44,9 +47,16 @@ enum Command {
     Synth(synth_cmd::SynthArgs),
     /// Measure PDF and OCR speed and accuracy on generated statements.
     Bench(bench_cmd::BenchArgs),
+    /// Analyse statements: every figure, in our shape or a seed product's
+    /// (`--profile native|periculum|finx|xray|envoyx`).
+    Analyze(analyze_cmd::AnalyzeArgs),
     /// Categorise a CSV of descriptions (stdin → stdout): appends category_primary,
     /// category_detailed, counterparty, channel, confidence.
     Categorize(categorize_cmd::CategorizeArgs),
+    /// Credit score of statements (or of given variables) on a points scorecard (spec 004).
+    Score(score_cmd::ScoreArgs),
+    /// How much the applicant can repay monthly and over a tenure (spec 004).
+    Affordability(affordability_cmd::AffordabilityArgs),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +78,9 @@ fn main() -> ExitCode {
         Command::Synth(args) => synth_cmd::run(&args),
         Command::Bench(args) => bench_cmd::run(&args),
         Command::Categorize(args) => categorize_cmd::run(&args),
+        Command::Analyze(args) => analyze_cmd::run(&args),
+        Command::Score(args) => score_cmd::run(&args),
+        Command::Affordability(args) => affordability_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

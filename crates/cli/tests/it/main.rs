@@ -8,10 +8,12 @@
     reason = "test helpers fail loudly by design"
 )]
 
+mod analyze;
 mod categorize;
 mod errors;
 mod parse;
 mod scans;
+mod score;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
