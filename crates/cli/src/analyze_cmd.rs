@@ -3,8 +3,8 @@
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
-use ledgerlens_analytics::profiles::{envoyx, finx, periculum, xray};
-use ledgerlens_analytics::{AnalysisOptions, Prepared, StatementType, native};
+use ledgerlens_analytics::{AnalysisOptions, Prepared, StatementType};
+use ledgerlens_scoring::Profile as ScoredProfile;
 use ledgerlens_core::{Document, Format};
 use ledgerlens_ingest::{ReadOptions, read_document, sniff};
 
@@ -117,6 +117,10 @@ pub(crate) fn read_all(args: &AnalyzeArgs) -> Result<Vec<Document>> {
 /// Runs `analyze`.
 pub fn run(args: &AnalyzeArgs) -> Result<()> {
     let documents = read_all(args)?;
+    let forensics: Vec<ledgerlens_core::Forensics> = documents
+        .iter()
+        .filter_map(|document| document.forensics.clone())
+        .collect();
     let statements = documents
         .into_iter()
         .flat_map(|document| document.statements)
@@ -129,13 +133,23 @@ pub fn run(args: &AnalyzeArgs) -> Result<()> {
         code: "no_statements",
         message: "the files hold no transactions or balances to analyse".to_owned(),
     })?;
-    let value = match args.profile {
-        Profile::Native => serde_json::to_value(native::build(&ledger, &options))?,
-        Profile::Periculum => serde_json::to_value(periculum::build(&ledger, &options))?,
-        Profile::Finx => serde_json::to_value(finx::build(&ledger, &options))?,
-        Profile::Xray => serde_json::to_value(xray::build(&ledger, &options))?,
-        Profile::Envoyx => serde_json::to_value(envoyx::build(&ledger, &options))?,
+    let evidence = ledgerlens_scoring::legitimacy::Evidence {
+        forensics: forensics.iter().collect(),
+        reconciliations: prepared
+            .accounts
+            .iter()
+            .map(|(statement, _)| &statement.reconciliation)
+            .collect(),
     };
+    let profile = match args.profile {
+        Profile::Native => ScoredProfile::Native,
+        Profile::Periculum => ScoredProfile::Periculum,
+        Profile::Finx => ScoredProfile::Finx,
+        Profile::Xray => ScoredProfile::Xray,
+        Profile::Envoyx => ScoredProfile::Envoyx,
+    };
+    let config = ledgerlens_scoring::config::ScoringConfig::default();
+    let value = ledgerlens_scoring::scored_profile(profile, &ledger, &options, &evidence, &config)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.pretty {
         serde_json::to_writer_pretty(&mut out, &value)?;

@@ -60,6 +60,9 @@ pub enum BenchWhat {
         /// OCR processes at once (1 = the one-core figure).
         #[arg(long, default_value_t = 1)]
         workers: usize,
+        /// Only these layouts (by name: ng, ng-courier, uk, fr, us); all when empty.
+        #[arg(long, value_delimiter = ',')]
+        layout: Vec<String>,
     },
 }
 
@@ -72,7 +75,8 @@ pub fn run(args: &BenchArgs) -> Result<()> {
             statements,
             transactions,
             workers,
-        } => bench_ocr(dpi, *statements, *transactions, *workers),
+            layout,
+        } => bench_ocr(dpi, *statements, *transactions, *workers, layout),
     }
 }
 
@@ -228,7 +232,20 @@ pub fn agreement(truth: &Statement, read: &[&Statement]) -> Agreement {
     out
 }
 
-fn bench_ocr(dpis: &[u32], statements: u64, transactions: usize, workers: usize) -> Result<()> {
+fn bench_ocr(
+    dpis: &[u32],
+    statements: u64,
+    transactions: usize,
+    workers: usize,
+    only: &[String],
+) -> Result<()> {
+    let layouts: Vec<Layout> = Layout::ALL
+        .into_iter()
+        .filter(|l| only.is_empty() || only.iter().any(|n| n == l.name()))
+        .collect();
+    if layouts.is_empty() {
+        bail!("no layout is named {}", only.join(", "));
+    }
     let engine = pdf_engine()?;
     let ocr = Tesseract::locate("eng").map_err(|e| anyhow::anyhow!("{e}"))?;
     let options = ReadOptions {
@@ -242,7 +259,7 @@ fn bench_ocr(dpis: &[u32], statements: u64, transactions: usize, workers: usize)
     };
     println!(
         "scanned statements (skew 0.7°, noise σ 6, dust, blur), {} layouts × {statements}, OCR with {} worker(s)",
-        Layout::ALL.len(),
+        layouts.len(),
         workers.max(1)
     );
     println!("dpi   pages  s/page  amounts exact  rows exact (date, amount, balance)  reconciled");
@@ -252,7 +269,9 @@ fn bench_ocr(dpis: &[u32], statements: u64, transactions: usize, workers: usize)
         let mut reconciled = 0usize;
         let mut count = 0usize;
         let mut failures = Vec::new();
-        for layout in Layout::ALL {
+        let mut by_layout: Vec<(&'static str, Agreement)> = Vec::new();
+        for &layout in &layouts {
+            let mut mine = Agreement::default();
             for seed in 1..=statements {
                 let truth = sample_statement(layout, seed, transactions);
                 let pdf = render(&truth, layout, &RenderOptions::default());
@@ -272,6 +291,9 @@ fn bench_ocr(dpis: &[u32], statements: u64, transactions: usize, workers: usize)
                     Ok(document) => {
                         let statements: Vec<&Statement> = document.statements.iter().collect();
                         let a = agreement(&truth, &statements);
+                        mine.rows += a.rows;
+                        mine.amounts += a.amounts;
+                        mine.exact_rows += a.exact_rows;
                         total.rows += a.rows;
                         total.amounts += a.amounts;
                         total.exact_rows += a.exact_rows;
@@ -281,11 +303,13 @@ fn bench_ocr(dpis: &[u32], statements: u64, transactions: usize, workers: usize)
                         }));
                     }
                     Err(e) => {
+                        mine.rows += truth.transactions.len();
                         total.rows += truth.transactions.len();
                         failures.push(format!("{}-{seed}: {e}", layout.name()));
                     }
                 }
             }
+            by_layout.push((layout.name(), mine));
         }
         #[allow(clippy::cast_precision_loss)]
         let pct = |n: usize| 100.0 * n as f64 / total.rows.max(1) as f64;
@@ -296,6 +320,15 @@ fn bench_ocr(dpis: &[u32], statements: u64, transactions: usize, workers: usize)
             pct(total.amounts),
             pct(total.exact_rows)
         );
+        for (name, a) in &by_layout {
+            #[allow(clippy::cast_precision_loss)]
+            let pct = |n: usize| 100.0 * n as f64 / a.rows.max(1) as f64;
+            println!(
+                "      {name:<11} amounts {:>6.2}%  rows {:>6.2}%",
+                pct(a.amounts),
+                pct(a.exact_rows)
+            );
+        }
         for f in failures {
             println!("      failed: {f}");
         }

@@ -13,7 +13,8 @@ use ledgerlens_ingest::{DEFAULT_MAX_BYTES, DateOrder, ReadOptions, read_document
 pub enum OutputKind {
     /// The documented JSON (docs/parse-json.md).
     Json,
-    /// One row per transaction: date,value_date,description,amount,balance,currency,account.
+    /// One row per transaction: date,value_date,description,amount,balance,currency,account,
+    /// then the enrichment: category_primary,category_detailed,counterparty,channel,confidence.
     Csv,
 }
 

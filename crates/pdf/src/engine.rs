@@ -463,7 +463,9 @@ fn read_page(
         height,
         words: built.iter().map(|w| w.word.clone()).collect(),
         ocr: false,
+        scan_dpi: scan_dpi(width * height, &images),
     };
+    let images = images.into_iter().map(|(rect, _)| rect).collect();
     let facts = PageFacts {
         number,
         area: width * height,
@@ -520,14 +522,35 @@ fn frame_of(page: &PdfPage<'_>) -> Frame {
     }
 }
 
-/// Bounds of the image objects, following form XObjects: a form's children are in its own space,
-/// so their bounds go through each enclosing form's matrix, innermost first (`forms` lists the
-/// matrices outermost first).
+/// The resolution of a scanned page: the pixels per inch of the largest image, when it covers at
+/// least half of the page (a scanner's or a phone's "save as PDF" places one image over the whole
+/// page). OCR draws the page at this resolution: resampling a scan to any other one blurs or
+/// blocks its glyphs, which costs far more digits than the extra pixels could win.
+fn scan_dpi(page_area: f32, images: &[(Rect, Option<(u32, u32)>)]) -> Option<f32> {
+    let area = |r: &Rect| (r.x1 - r.x0).abs() * (r.y1 - r.y0).abs();
+    let (rect, (w, h)) = images
+        .iter()
+        .filter_map(|(r, px)| px.map(|px| (r, px)))
+        .max_by(|a, b| area(a.0).total_cmp(&area(b.0)))?;
+    let covered = area(rect);
+    if !(covered.is_finite() && covered > 0.0 && covered * 2.0 >= page_area) {
+        return None;
+    }
+    // Pixels per square inch, whatever quarter turn the image is placed at.
+    #[allow(clippy::cast_precision_loss)]
+    let pixels = w as f32 * h as f32;
+    let dpi = (pixels / (covered / (72.0 * 72.0))).sqrt();
+    dpi.is_finite().then_some(dpi)
+}
+
+/// Bounds of the image objects (with their size in pixels when pdfium knows it), following form
+/// XObjects: a form's children are in its own space, so their bounds go through each enclosing
+/// form's matrix, innermost first (`forms` lists the matrices outermost first).
 fn collect_images<'a>(
     objects: impl Iterator<Item = PdfPageObject<'a>>,
     forms: &mut Vec<PdfMatrix>,
     frame: &Frame,
-    out: &mut Vec<Rect>,
+    out: &mut Vec<(Rect, Option<(u32, u32)>)>,
 ) {
     for object in objects {
         match &object {
@@ -538,12 +561,17 @@ fn collect_images<'a>(
                 for matrix in forms.iter().rev() {
                     quad = quad.transform(*matrix);
                 }
-                out.push(frame.rect(
+                let pixels = match (image.width(), image.height()) {
+                    (Ok(w), Ok(h)) => u32::try_from(w).ok().zip(u32::try_from(h).ok()),
+                    _ => None,
+                };
+                let rect = frame.rect(
                     quad.left().value,
                     quad.bottom().value,
                     quad.right().value,
                     quad.top().value,
-                ));
+                );
+                out.push((rect, pixels));
             }
             PdfPageObject::XObjectForm(form) if forms.len() < MAX_FORM_DEPTH => {
                 let Ok(matrix) = form.matrix() else {

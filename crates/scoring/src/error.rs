@@ -67,4 +67,7 @@ pub enum ScoringError {
         /// Why it was rejected.
         message: String,
     },
+    /// A result could not be turned into JSON (a bug: every result type serialises).
+    #[error("serialising a result: {0}")]
+    Serialize(String),
 }

@@ -10,10 +10,12 @@ pub mod envoyx;
 pub mod error;
 pub mod legitimacy;
 pub mod points;
+pub mod profiles;
 pub mod reasons;
 pub mod variables;
 pub mod xray;
 
 pub use error::ScoringError;
 pub use points::{CreditScore, ScoreResult, Scorecard};
+pub use profiles::{Profile, scored_profile};
 pub use variables::{Replay, periculum_variables};

@@ -99,7 +99,10 @@ fn csv_output_has_the_documented_columns() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("date,value_date,description,amount,balance,currency,account")
+        Some(
+            "date,value_date,description,amount,balance,currency,account,\
+             category_primary,category_detailed,counterparty,channel,confidence"
+        )
     );
     assert_eq!(lines.count(), 12);
 }

@@ -54,6 +54,9 @@ pub struct Page {
     pub words: Vec<Word>,
     /// True when the words come from OCR of an image rather than a text layer.
     pub ocr: bool,
+    /// For a scanned page (one image over most of it): the image's own resolution, pixels per
+    /// inch. OCR draws the page at this resolution rather than resampling the scan.
+    pub scan_dpi: Option<f32>,
 }
 
 /// Everything an engine extracted from one PDF.

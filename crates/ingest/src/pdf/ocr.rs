@@ -34,6 +34,78 @@ impl std::fmt::Debug for Raster {
 }
 
 impl Raster {
+    /// Flattens the paper: each pixel is divided by the local paper tone (the light level of its
+    /// neighbourhood, tiles of about an eighth of an inch, interpolated between tile centres),
+    /// so that print on a tinted band, a shaded header or an unevenly lit photo stands on white
+    /// like the rest of the page. Without it, one global threshold (tesseract's Otsu) reads a
+    /// grey header band as a black image region and the column names in it are lost. Dark
+    /// regions (white print on a dark band) are left as they are: the engine inverts those.
+    pub fn flatten_background(&mut self, dpi: f32) {
+        let (w, h) = (self.width as usize, self.height as usize);
+        if w == 0 || h == 0 || self.pixels.len() != w * h {
+            return;
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let tile = ((if dpi.is_finite() { dpi } else { 300.0 }) / 8.0).clamp(8.0, 128.0) as usize;
+        let (tw, th) = (w.div_ceil(tile), h.div_ceil(tile));
+        // The paper tone of each tile: its 80th percentile (print covers far less of a tile).
+        let mut tone = vec![255f32; tw * th];
+        let mut histogram = [0u32; 256];
+        for ty in 0..th {
+            for tx in 0..tw {
+                histogram.fill(0);
+                let (x0, y0) = (tx * tile, ty * tile);
+                let (x1, y1) = ((x0 + tile).min(w), (y0 + tile).min(h));
+                for y in y0..y1 {
+                    for &p in self.pixels.get(y * w + x0..y * w + x1).unwrap_or_default() {
+                        if let Some(bin) = histogram.get_mut(usize::from(p)) {
+                            *bin += 1;
+                        }
+                    }
+                }
+                let count = u32::try_from((x1 - x0) * (y1 - y0)).unwrap_or(u32::MAX);
+                let target = count / 5;
+                let mut seen = 0u32;
+                let mut level = 255usize;
+                for (v, n) in histogram.iter().enumerate().rev() {
+                    seen += n;
+                    if seen > target {
+                        level = v;
+                        break;
+                    }
+                }
+                if let Some(t) = tone.get_mut(ty * tw + tx) {
+                    *t = level as f32;
+                }
+            }
+        }
+        let at = |x: usize, y: usize| tone.get(y * tw + x).copied().unwrap_or(255.0);
+        // Tile-centre coordinates of a pixel: index of the tile before it and the weight after.
+        let locate = |p: usize, n: usize| {
+            let f = ((p as f32 + 0.5) / tile as f32 - 0.5).max(0.0);
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let i = (f as usize).min(n - 1);
+            (i, (i + 1).min(n - 1), (f - i as f32).clamp(0.0, 1.0))
+        };
+        let columns: Vec<(usize, usize, f32)> = (0..w).map(|x| locate(x, tw)).collect();
+        for y in 0..h {
+            let (y0, y1, ay) = locate(y, th);
+            let Some(row) = self.pixels.get_mut(y * w..(y + 1) * w) else {
+                break;
+            };
+            for (p, &(x0, x1, ax)) in row.iter_mut().zip(&columns) {
+                let top = at(x0, y0) * (1.0 - ax) + at(x1, y0) * ax;
+                let bottom = at(x0, y1) * (1.0 - ax) + at(x1, y1) * ax;
+                let paper = top * (1.0 - ay) + bottom * ay;
+                if paper >= 128.0 {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let v = (f32::from(*p) * 255.0 / paper).round().min(255.0) as u8;
+                    *p = v;
+                }
+            }
+        }
+    }
+
     /// The bitmap as a binary PGM (P5), the simplest container every OCR engine reads: no
     /// compression to spend time on for an image that only crosses a pipe.
     pub fn to_pgm(&self) -> Vec<u8> {
@@ -269,6 +341,7 @@ pub fn to_page(number: u32, image: &OcrImage, dpi: f32) -> Page {
         height: image.height as f32 * scale,
         words,
         ocr: true,
+        scan_dpi: None,
     }
 }
 
@@ -347,12 +420,15 @@ fn tilt(words: &[OcrWord]) -> f32 {
 /// caller can start OCR while later pages are still being drawn.
 pub type RenderSink<'a> = dyn FnMut(u32, Raster) -> Result<(), IngestError> + 'a;
 
-/// OCRs the given pages of a document: `render` draws them one by one into `sink` (holding the
-/// document's engine, which is usually single-threaded), while `workers` OCR processes read them
-/// in parallel. At most `workers` rendered pages wait at once, which bounds memory whatever the
-/// page count. Returns the pages in the order asked.
+/// OCRs the given pages of a document, each given as its number and its width in points:
+/// `render` draws them one by one into `sink` (holding the document's engine, which is usually
+/// single-threaded), while `workers` OCR processes read them in parallel. At most `workers`
+/// rendered pages wait at once, which bounds memory whatever the page count. A drawing's
+/// resolution is its width in pixels over the page's in inches (pages may be drawn at different
+/// resolutions); `limits.render_dpi` when the width is unknown. Returns the pages in the order
+/// asked.
 pub fn recognise_pages(
-    pages: &[u32],
+    pages: &[(u32, f32)],
     ocr: &Arc<dyn OcrEngine>,
     limits: &OcrLimits,
     render: impl FnOnce(&mut RenderSink<'_>) -> Result<(), IngestError>,
@@ -368,10 +444,19 @@ pub fn recognise_pages(
             scope.spawn(move || {
                 loop {
                     let next = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
-                    let Ok((number, raster)) = next else { break };
+                    let Ok((number, mut raster)) = next else {
+                        break;
+                    };
+                    let dpi = pages
+                        .iter()
+                        .find(|(n, _)| *n == number)
+                        .map(|(_, width)| raster.width as f32 * 72.0 / width)
+                        .filter(|d| d.is_finite() && *d > 0.0)
+                        .unwrap_or(limits.render_dpi);
+                    raster.flatten_background(dpi);
                     let outcome = ocr
                         .recognise(&raster.to_pgm(), limits)
-                        .map(|image| to_page(number, &image, limits.render_dpi));
+                        .map(|image| to_page(number, &image, dpi));
                     results
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner)
@@ -393,7 +478,7 @@ pub fn recognise_pages(
     results.sort_by_key(|(n, _)| *n);
     let mut out = Vec::with_capacity(pages.len());
     for (number, page) in results {
-        if pages.contains(&number) {
+        if pages.iter().any(|(n, _)| *n == number) {
             out.push(page?);
         }
     }
@@ -473,6 +558,41 @@ mod tests {
         // Truncated headers are no panic, just unknown.
         assert_eq!(image_header(&jpeg[..12]), None);
         assert_eq!(image_header(&png[..20]), None);
+    }
+
+    #[test]
+    fn a_grey_band_is_flattened_to_white_and_its_print_kept_dark() {
+        // 200 dpi: paper 240, a band of 210 across rows 40..80, print of 120 inside the band.
+        let (w, h) = (200u32, 120u32);
+        let mut pixels = vec![240u8; (w * h) as usize];
+        for y in 40..80usize {
+            for x in 0..w as usize {
+                pixels[y * w as usize + x] = if (60..64).contains(&y) && x % 7 < 2 {
+                    120
+                } else {
+                    210
+                };
+            }
+        }
+        let mut r = Raster {
+            width: w,
+            height: h,
+            pixels,
+        };
+        r.flatten_background(200.0);
+        let at = |x: usize, y: usize| r.pixels[y * w as usize + x];
+        assert!(at(100, 10) >= 250, "paper {}", at(100, 10));
+        assert!(at(101, 60) >= 245, "band {}", at(101, 60));
+        assert!(at(101, 75) >= 235, "band edge {}", at(101, 75));
+        assert!(at(98, 62) <= 150, "print {}", at(98, 62));
+        // A dark band (white print on black) is left to the engine.
+        let mut dark = Raster {
+            width: 64,
+            height: 64,
+            pixels: vec![20; 64 * 64],
+        };
+        dark.flatten_background(200.0);
+        assert!(dark.pixels.iter().all(|p| *p == 20));
     }
 
     #[test]

@@ -462,8 +462,17 @@ fn build(ctx: &Context<'_>, order: DateOrder, sign: Sign, mark: DecimalMark) -> 
             Some(Ok(d)) => Some(*d),
             _ => yearless_date,
         };
-        let amount = amount_of(row, sign, mark, previous);
+        let mut amount = amount_of(row, sign, mark, previous);
         let balance = money(row.balance.as_deref(), mark).map(holder_side);
+        // OCR drops or misreads a thin minus sign ("+27 058,72", "~75 880,15") far more often
+        // than a digit: when the printed balances hold only with the sign turned, turn it.
+        if row.confidence.is_some()
+            && let (Some(a), Some(b), Some(p)) = (amount, balance, previous)
+            && p.checked_add(a).ok() != Some(b)
+            && p.checked_sub(a).ok() == Some(b)
+        {
+            amount = Some(a.negated());
+        }
         if balance.is_some() {
             previous = balance;
         }

@@ -219,8 +219,27 @@ fn cut(line: &Line, columns: &Columns) -> Cells {
         }
     }
     let mut lead = String::new();
+    // An OCR date with a misread character ("42-Jan-2024"): its readings, its words' text.
+    let mut repairs: Option<(Vec<String>, String)> = None;
     for (col, list) in columns.cols.iter().zip(by_col) {
         let mut rest: &[&Word] = &list;
+        if ocr
+            && col.role == Role::Date
+            && cells.date.is_none()
+            && date_prefix(rest).is_none()
+            && let Some((len, readings)) = repaired_date(rest)
+        {
+            conf.date = lowest_of(rest.get(..len).unwrap_or_default().iter().copied());
+            let printed = rest
+                .get(..len)
+                .unwrap_or_default()
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            repairs = Some((readings, printed));
+            rest = rest.get(len..).unwrap_or_default();
+        }
         if matches!(col.role, Role::Date | Role::ValueDate)
             && let Some((len, text)) = date_prefix(rest)
         {
@@ -255,6 +274,23 @@ fn cut(line: &Line, columns: &Columns) -> Cells {
             _ => push_text(&mut cells.description, &text),
         }
     }
+    if let Some((readings, printed)) = repairs {
+        // The value date printed beside it settles which reading is meant; failing that, a
+        // single reading is taken. Otherwise the text stays in the description and the row
+        // keeps the date above it, as for any unreadable date.
+        let chosen = match &cells.value_date {
+            Some(v) if readings.contains(v) => Some(v.clone()),
+            _ if readings.len() == 1 => readings.into_iter().next(),
+            _ => None,
+        };
+        match chosen {
+            Some(date) => cells.date = Some(date),
+            None => {
+                conf.date = None;
+                lead = format!("{printed} {lead}");
+            }
+        }
+    }
     if !lead.is_empty() {
         lead.push(' ');
         lead.push_str(&cells.description);
@@ -262,6 +298,72 @@ fn cut(line: &Line, columns: &Columns) -> Cells {
     }
     cells.confidence = ocr.then_some(conf);
     cells
+}
+
+/// What a character OCR misread may have been printed as: the confusions of digits with
+/// look-alike glyphs that tesseract makes in dates (a leading "1" read as "4" or "7", "0" as
+/// "O", "1" as "l" or "|").
+fn confusions(c: char) -> &'static [char] {
+    match c {
+        '4' | '7' | 'l' | 'I' | 'i' | '|' | '!' | ']' | '[' => &['1'],
+        'O' | 'o' | 'Q' | 'D' | 'U' => &['0'],
+        'S' | 's' | '$' => &['5'],
+        'B' => &['8'],
+        'Z' | 'z' => &['2'],
+        'g' => &['9'],
+        'G' | 'b' => &['6'],
+        _ => &[],
+    }
+}
+
+/// The dates an OCR date-column cell that reads as no date could have been, one misread
+/// character away (at most four of them), with the number of words they span. Only cells that
+/// are nearly a date are tried: letters and digits in the shape of one.
+fn repaired_date(words: &[&Word]) -> Option<(usize, Vec<String>)> {
+    (1..=3.min(words.len())).rev().find_map(|len| {
+        let text = words
+            .get(..len)?
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if text.chars().count() > 24 || !text.bytes().any(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut readings: Vec<String> = Vec::new();
+        // A narrow space lost at low resolution: "20Nov" for "20 Nov".
+        for i in 1..chars.len() {
+            if let (Some(a), Some(b)) = (chars.get(i - 1), chars.get(i))
+                && (a.is_ascii_digit() && b.is_alphabetic()
+                    || a.is_alphabetic() && b.is_ascii_digit())
+            {
+                let candidate: String = chars
+                    .get(..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .chain([' '].iter())
+                    .chain(chars.get(i..).unwrap_or_default())
+                    .collect();
+                if is_date(&candidate) && !readings.contains(&candidate) {
+                    readings.push(candidate);
+                }
+            }
+        }
+        for (i, &c) in chars.iter().enumerate() {
+            for &r in confusions(c) {
+                let mut candidate = chars.clone();
+                if let Some(slot) = candidate.get_mut(i) {
+                    *slot = r;
+                }
+                let candidate: String = candidate.into_iter().collect();
+                if is_date(&candidate) && !readings.contains(&candidate) {
+                    readings.push(candidate);
+                }
+            }
+        }
+        (!readings.is_empty() && readings.len() <= 4).then_some((len, readings))
+    })
 }
 
 /// "Page 2 of 5", "2/5", "Seite 2 von 5", "Page 2".
@@ -489,6 +591,39 @@ mod tests {
         }
         assert!(!is_page_number("POS PURCHASE 12"));
         assert!(!is_page_number("08031234567"));
+    }
+
+    fn ocr_word(text: &str) -> Word {
+        Word {
+            text: text.to_owned(),
+            x0: 0.0,
+            y0: 0.0,
+            x1: 10.0,
+            y1: 10.0,
+            font: None,
+            size: 9.0,
+            confidence: Some(0.9),
+        }
+    }
+
+    #[test]
+    fn ocr_dates_one_misread_character_away_are_repaired() {
+        let repair = |texts: &[&str]| {
+            let words: Vec<Word> = texts.iter().map(|t| ocr_word(t)).collect();
+            let refs: Vec<&Word> = words.iter().collect();
+            repaired_date(&refs)
+        };
+        assert_eq!(
+            repair(&["42-Jan-2024"]),
+            Some((1, vec!["12-Jan-2024".to_owned()]))
+        );
+        assert_eq!(repair(&["20Nov"]), Some((1, vec!["20 Nov".to_owned()])));
+        assert_eq!(
+            repair(&["0l/02/2024"]),
+            Some((1, vec!["01/02/2024".to_owned()]))
+        );
+        assert_eq!(repair(&["Credits"]), None);
+        assert_eq!(repair(&["REF0000013"]), None);
     }
 
     #[test]

@@ -101,6 +101,7 @@ impl Sheet {
             height: 792.0,
             words: std::mem::take(&mut self.page),
             ocr: false,
+            scan_dpi: None,
         });
         self.y = 40.0;
         self
