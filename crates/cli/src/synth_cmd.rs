@@ -103,6 +103,80 @@ pub struct SynthArgs {
     /// Sensor noise of scans, grey levels (standard deviation).
     #[arg(long, default_value_t = 6.0)]
     pub noise: f32,
+    /// Instead of a layout: a persona with labelled transactions (salaried-consumer,
+    /// gig-worker, gambler, multi-lender-borrower, sme-employer, west-african-clinic, student,
+    /// pensioner, or `all`). Writes NAME.xml (camt.053, with the holder's name) and
+    /// NAME.truth.csv (category, counterparty, channel, salary, loan, lender, gambling,
+    /// internal transfer and recurrence of every row).
+    #[arg(long)]
+    pub persona: Option<String>,
+    /// The persona's country (NG, GH, KE, CI, SN, FR, DE, GB, US, IN, ZA, or `all`).
+    #[arg(long, default_value = "NG")]
+    pub country: String,
+    /// Months of activity per persona.
+    #[arg(long, default_value_t = 6)]
+    pub months: u32,
+    /// Which half of the persona names and narration templates to draw from
+    /// (`all`, `authoring`, `holdout`).
+    #[arg(long, default_value = "all")]
+    pub vocabulary: String,
+}
+
+/// Writes labelled persona ledgers (see [`SynthArgs::persona`]).
+fn write_personas(args: &SynthArgs, kind: &str) -> Result<()> {
+    use ledgerlens_synth::persona::{
+        COUNTRIES, PersonaKind, PersonaOptions, Vocabulary, persona, write_truth_csv,
+    };
+    let kinds: Vec<PersonaKind> = if kind.eq_ignore_ascii_case("all") {
+        PersonaKind::ALL.to_vec()
+    } else {
+        vec![
+            kind.parse::<PersonaKind>()
+                .map_err(|_| bad("--persona", format!("unknown persona {kind:?}")))?,
+        ]
+    };
+    let countries: Vec<String> = if args.country.eq_ignore_ascii_case("all") {
+        COUNTRIES.iter().map(|c| (*c).to_owned()).collect()
+    } else {
+        let code = args.country.trim().to_ascii_uppercase();
+        if !COUNTRIES.contains(&code.as_str()) {
+            return Err(bad("--country", format!("one of {}", COUNTRIES.join(", "))));
+        }
+        vec![code]
+    };
+    let vocabulary: Vocabulary = args
+        .vocabulary
+        .parse()
+        .map_err(|_| bad("--vocabulary", "all, authoring or holdout".to_owned()))?;
+    if !(1..=60).contains(&args.months) {
+        return Err(bad("--months", "between 1 and 60".to_owned()));
+    }
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
+    for kind in kinds {
+        for country in &countries {
+            for index in 0..args.count {
+                let labeled = persona(&PersonaOptions {
+                    kind,
+                    country: country.clone(),
+                    seed: args.seed + index,
+                    months: args.months,
+                    vocabulary,
+                    ..PersonaOptions::default()
+                });
+                let name = format!("{kind}-{}-{}", country.to_ascii_lowercase(), index + 1);
+                let bytes = ledgerlens_synth::write(
+                    ledgerlens_synth::OutputFormat::Camt053,
+                    &labeled.statement,
+                );
+                write(&args.out.join(format!("{name}.xml")), &bytes)?;
+                let mut truth = Vec::new();
+                write_truth_csv(&labeled, &mut truth)?;
+                write(&args.out.join(format!("{name}.truth.csv")), &truth)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Most files one call writes.
@@ -110,6 +184,12 @@ const MAX_STATEMENTS: u64 = 10_000;
 
 /// Runs `synth`.
 pub fn run(args: &SynthArgs) -> Result<()> {
+    if let Some(kind) = &args.persona {
+        if args.count > MAX_STATEMENTS {
+            return Err(bad("--count", format!("at most {MAX_STATEMENTS}")));
+        }
+        return write_personas(args, kind);
+    }
     if args.count > MAX_STATEMENTS || args.transactions > 100_000 {
         return Err(bad(
             "--count",

@@ -152,3 +152,45 @@ fn parse_adds_enrichment_to_every_transaction() {
             .ends_with("category_primary,category_detailed,counterparty,channel,confidence")
     );
 }
+
+#[test]
+fn synth_writes_labelled_personas_that_parse_back() {
+    let dir = temp_dir("synth-persona");
+    let out = ledgerlens([
+        "synth",
+        "--out",
+        dir.to_str().unwrap(),
+        "--persona",
+        "gambler",
+        "--country",
+        "KE",
+        "--months",
+        "2",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let statement = dir.join("gambler-ke-1.xml");
+    let truth = std::fs::read_to_string(dir.join("gambler-ke-1.truth.csv")).unwrap();
+    let rows = truth.lines().count() - 1;
+    let parsed = ledgerlens(["parse", statement.to_str().unwrap()]);
+    assert!(parsed.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    let transactions = json["documents"][0]["statements"][0]["transactions"]
+        .as_array()
+        .unwrap();
+    assert_eq!(transactions.len(), rows);
+    assert!(truth.contains("GAMBLING_BETTING"));
+
+    let bad = ledgerlens([
+        "synth",
+        "--out",
+        dir.to_str().unwrap(),
+        "--persona",
+        "astronaut",
+    ]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown persona"));
+}
