@@ -6,6 +6,7 @@
 mod affordability_cmd;
 mod analyze_cmd;
 mod bench_cmd;
+mod benchmark_cmd;
 mod categorize_cmd;
 mod demo;
 mod engines;
@@ -50,6 +51,8 @@ enum Command {
     /// Analyse statements: every figure, in our shape or a seed product's
     /// (`--profile native|periculum|finx|xray|envoyx`).
     Analyze(analyze_cmd::AnalyzeArgs),
+    /// Build the percentile tables the Bank X-Ray grades read (`benchmark build --from …`).
+    Benchmark(benchmark_cmd::BenchmarkArgs),
     /// Categorise a CSV of descriptions (stdin → stdout): appends category_primary,
     /// category_detailed, counterparty, channel, confidence.
     Categorize(categorize_cmd::CategorizeArgs),
@@ -79,6 +82,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench_cmd::run(&args),
         Command::Categorize(args) => categorize_cmd::run(&args),
         Command::Analyze(args) => analyze_cmd::run(&args),
+        Command::Benchmark(args) => benchmark_cmd::run(&args),
         Command::Score(args) => score_cmd::run(&args),
         Command::Affordability(args) => affordability_cmd::run(&args),
     };

@@ -9,6 +9,7 @@
 )]
 
 mod analyze;
+mod benchmark;
 mod categorize;
 mod errors;
 mod parse;
