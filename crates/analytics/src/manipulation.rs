@@ -685,8 +685,13 @@ fn circular(ledger: &Ledger<'_>, credits_total: Decimal) -> CircularFlows {
             continue;
         };
         let tolerance = amount * CIRCULAR_TOLERANCE;
+        // Debits are pushed in date order: skip those too old to come back now (a binary
+        // search, so a counterparty paid daily does not make this quadratic).
+        let first = debits
+            .partition_point(|(date, _, _)| (entry.date() - *date).num_days() > CIRCULAR_DAYS);
         let found = debits
             .iter_mut()
+            .skip(first)
             .filter(|(date, out, used)| {
                 !*used
                     && (entry.date() - *date).num_days() <= CIRCULAR_DAYS
@@ -764,7 +769,13 @@ fn cash_after_deposit(ledger: &Ledger<'_>, credits_total: Decimal) -> CashAfterD
     for (day, out) in withdrawals {
         // The most recent credit of the two days before that this withdrawal takes at least
         // half of.
+        // Credits are sorted by date: only the window of the days before can match.
+        let from =
+            credits.partition_point(|(date, _, _)| (day - *date).num_days() > PASS_THROUGH_DAYS);
+        let to = credits.partition_point(|(date, _, _)| *date <= day);
         let found = credits
+            .get_mut(from..to.max(from))
+            .unwrap_or_default()
             .iter_mut()
             .filter(|(date, amount, used)| {
                 !*used
