@@ -3,6 +3,7 @@
 //! Exit codes are part of the interface: 0 success, 2 bad input (unreadable, unknown or malformed
 //! file — the one-line message names the file and a stable error code), 1 anything else.
 
+mod admin_cmd;
 mod affordability_cmd;
 mod analyze_cmd;
 mod bench_cmd;
@@ -15,6 +16,7 @@ mod output;
 mod parse_cmd;
 mod sample_cmd;
 mod score_cmd;
+mod serve_cmd;
 mod synth_cmd;
 
 use std::process::ExitCode;
@@ -60,6 +62,10 @@ enum Command {
     Score(score_cmd::ScoreArgs),
     /// How much the applicant can repay monthly and over a tenure (spec 004).
     Affordability(affordability_cmd::AffordabilityArgs),
+    /// Run the HTTP API and its background workers (docs/service.md).
+    Serve(serve_cmd::ServeArgs),
+    /// Administer the service's store: tenants, API keys, OAuth clients.
+    Admin(admin_cmd::AdminArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +91,8 @@ fn main() -> ExitCode {
         Command::Benchmark(args) => benchmark_cmd::run(&args),
         Command::Score(args) => score_cmd::run(&args),
         Command::Affordability(args) => affordability_cmd::run(&args),
+        Command::Serve(args) => serve_cmd::run(&args),
+        Command::Admin(args) => admin_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

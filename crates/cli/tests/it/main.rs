@@ -15,6 +15,7 @@ mod errors;
 mod parse;
 mod scans;
 mod score;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,171 @@
+//! `ledgerlens serve [--listen ADDR:PORT] [--data-dir DIR]`: the HTTP API and its workers.
+//!
+//! This is the edge where backends are chosen (SQLite file + local blobs today; PostgreSQL and
+//! S3 next) and where the tokio runtime lives: the library crates stay runtime-agnostic.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use ledgerlens_core::Format;
+use ledgerlens_server::Config;
+use ledgerlens_store::{LocalBlobs, SqliteStore};
+
+use crate::engines::Engines;
+
+/// Where the listener binds when neither `--listen` nor `LEDGERLENS_LISTEN` says.
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// The data directory when neither `--data-dir` nor `LEDGERLENS_DATA_DIR` says.
+const DEFAULT_DATA_DIR: &str = "data";
+/// The database file inside the data directory.
+const DATABASE_FILE: &str = "ledgerlens.sqlite3";
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [env: LEDGERLENS_LISTEN] [default: 127.0.0.1:8080]; port 0 picks a
+    /// free port (the address is printed on stdout).
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// Data directory: the database and the uploaded originals [env: LEDGERLENS_DATA_DIR]
+    /// [default: ./data].
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// Background workers analysing uploads [env: LEDGERLENS_WORKERS] [default: 2].
+    #[arg(long)]
+    pub workers: Option<usize>,
+    /// OCR languages for scans and photos.
+    #[arg(long, default_value = "eng")]
+    pub ocr_lang: String,
+}
+
+/// A flag, else an environment variable, else nothing. (Read by hand rather than with clap's
+/// `env` feature, which would change the workspace's clap build for every crate.)
+pub(crate) fn flag_or_env<T: Clone + std::str::FromStr>(
+    flag: Option<&T>,
+    var: &str,
+) -> Result<Option<T>>
+where
+    T::Err: std::fmt::Display,
+{
+    if let Some(value) = flag {
+        return Ok(Some(value.clone()));
+    }
+    match std::env::var(var) {
+        Ok(text) if !text.is_empty() => text
+            .parse()
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!("{var}={text}: {e}")),
+        _ => Ok(None),
+    }
+}
+
+/// The data directory of `serve` and `admin`: both must agree to share one store.
+pub(crate) fn data_dir(flag: Option<&PathBuf>) -> Result<PathBuf> {
+    Ok(
+        flag_or_env(flag, "LEDGERLENS_DATA_DIR")?
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+    )
+}
+
+/// Opens the store in `data_dir`, refusing a `DATABASE_URL` this build cannot use yet.
+pub(crate) async fn open_store(data_dir: &Path) -> Result<SqliteStore> {
+    if let Ok(url) = std::env::var("DATABASE_URL")
+        && !url.is_empty()
+    {
+        bail!(
+            "DATABASE_URL is set, but PostgreSQL is not supported yet; unset it to use the \
+             SQLite database in the data directory"
+        );
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+    let path = data_dir.join(DATABASE_FILE);
+    SqliteStore::open(&path)
+        .await
+        .with_context(|| format!("opening the database {}", path.display()))
+}
+
+/// Logs go to stderr, one line per event; `RUST_LOG` filters (default `info`).
+pub(crate) fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
+/// Runs `serve` until SIGINT or SIGTERM.
+pub fn run(args: &ServeArgs) -> Result<()> {
+    init_logging();
+    let listen = flag_or_env(args.listen.as_ref(), "LEDGERLENS_LISTEN")?
+        .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    let data_dir = data_dir(args.data_dir.as_ref())?;
+    let mut config = Config::default();
+    if let Some(workers) = flag_or_env(args.workers.as_ref(), "LEDGERLENS_WORKERS")? {
+        config.workers = workers;
+    }
+    config.read_options.max_bytes = config.max_upload_bytes;
+    // PDF and OCR engines are looked for once, at start; without them PDFs and scans fail with
+    // a clear code while every other format works.
+    let mut engines = Engines::default();
+    engines.prepare(Format::Pdf, &mut config.read_options, &args.ocr_lang);
+    engines.prepare(Format::Image, &mut config.read_options, &args.ocr_lang);
+    if config.read_options.pdf_engine.is_none() {
+        tracing::warn!("no PDF engine (libpdfium): PDF uploads will fail");
+    }
+    if config.read_options.ocr_engine.is_none() {
+        tracing::warn!("no OCR engine (tesseract): scans and photos will fail");
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let result = runtime.block_on(async {
+        let store = open_store(&data_dir).await?;
+        let blobs = LocalBlobs::new(data_dir.join("blobs"));
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
+        let address = listener.local_addr()?;
+        tracing::info!(%address, data_dir = %data_dir.display(), "listening");
+        // Tests and scripts read the address from this line (port 0 picks a free port).
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "ledgerlens: listening on http://{address}")?;
+        stdout.flush()?;
+        drop(stdout);
+        ledgerlens_server::serve(config, store, blobs, listener, shutdown_signal())
+            .await
+            .context("serving")
+    });
+    // Analyses still running on the blocking pool were released to the queue; do not wait for
+    // them beyond a moment.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    result
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (service managers, containers).
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,421 @@
+//! `/v1/documents`: upload, read, list, analysis, delete — all scoped by the caller's tenant, so
+//! another tenant's id answers 404 exactly as an unknown one does.
+
+use axum::Json;
+use axum::extract::multipart::{Field, MultipartError, MultipartRejection};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, SecondsFormat};
+use ledgerlens_store::{
+    BlobKey, Blobs, DocumentId, DocumentRecord, NewDocument, PageCursor, Store,
+};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::analysis::{DocumentOptions, PROFILES};
+use crate::auth::Tenant;
+use crate::{ApiError, AppState, now_ms};
+
+/// Room for the multipart framing and the small text fields around the file.
+pub(crate) const MULTIPART_OVERHEAD_BYTES: usize = 64 * 1024;
+
+/// Longest accepted text field (names, sector, password).
+const MAX_TEXT_FIELD_BYTES: usize = 1024;
+
+/// Listing page size: default and largest.
+const DEFAULT_PAGE: u32 = 20;
+const MAX_PAGE: u32 = 100;
+
+/// The optional text fields of an upload.
+const TEXT_FIELDS: [&str; 5] = [
+    "password",
+    "account_holder_name",
+    "business_type",
+    "sector",
+    "country",
+];
+
+fn too_large(limit: u64) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        format!("the file is larger than the {limit} bytes accepted"),
+    )
+    .with_detail("limit_bytes", limit)
+}
+
+fn multipart_error(error: &MultipartError, field: Option<&str>, limit: u64) -> ApiError {
+    if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return too_large(limit);
+    }
+    match field {
+        Some(field) => ApiError::bad_field(
+            "malformed_multipart",
+            field,
+            &format!("malformed multipart body: {}", error.body_text()),
+        ),
+        None => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_multipart",
+            format!("malformed multipart body: {}", error.body_text()),
+        ),
+    }
+}
+
+/// The file field, read chunk by chunk so an oversize file is refused without holding it all.
+async fn read_file(field: &mut Field<'_>, limit: u64) -> Result<Vec<u8>, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| multipart_error(&e, Some("file"), limit))?
+    {
+        let size = u64::try_from(bytes.len().saturating_add(chunk.len())).unwrap_or(u64::MAX);
+        if size > limit {
+            return Err(too_large(limit));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+async fn read_text(field: &mut Field<'_>, name: &str, limit: u64) -> Result<String, ApiError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field
+        .chunk()
+        .await
+        .map_err(|e| multipart_error(&e, Some(name), limit))?
+    {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_TEXT_FIELD_BYTES {
+            return Err(ApiError::bad_field(
+                "invalid_field",
+                name,
+                &format!("longer than {MAX_TEXT_FIELD_BYTES} bytes"),
+            ));
+        }
+    }
+    String::from_utf8(bytes)
+        .map(|text| text.trim().to_owned())
+        .map_err(|_| ApiError::bad_field("invalid_field", name, "not UTF-8 text"))
+}
+
+/// What a multipart upload held.
+#[derive(Default)]
+struct Upload {
+    file: Option<(String, Vec<u8>)>,
+    options: DocumentOptions,
+    password: Option<String>,
+}
+
+async fn read_upload(multipart: &mut Multipart, limit: u64) -> Result<Upload, ApiError> {
+    let mut upload = Upload::default();
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| multipart_error(&e, None, limit))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            if upload.file.is_some() {
+                return Err(ApiError::bad_field(
+                    "invalid_field",
+                    "file",
+                    "one file per upload",
+                ));
+            }
+            let filename = field
+                .file_name()
+                .map(sanitize_filename)
+                .unwrap_or_else(|| "upload".to_owned());
+            upload.file = Some((filename, read_file(&mut field, limit).await?));
+            continue;
+        }
+        if !TEXT_FIELDS.contains(&name.as_str()) {
+            return Err(ApiError::bad_field(
+                "unknown_field",
+                &name,
+                "not a field of this upload (file, password, account_holder_name, business_type, sector, country)",
+            ));
+        }
+        let value = Some(read_text(&mut field, &name, limit).await?).filter(|v| !v.is_empty());
+        match name.as_str() {
+            "password" => upload.password = value,
+            "account_holder_name" => upload.options.account_holder_name = value,
+            "business_type" => upload.options.business_type = value,
+            "sector" => upload.options.sector = value,
+            _ => upload.options.country = value,
+        }
+    }
+    Ok(upload)
+}
+
+/// The last path component, without control characters: shown back and used as the source name.
+fn sanitize_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(255).collect();
+    if clean.is_empty() {
+        "upload".to_owned()
+    } else {
+        clean
+    }
+}
+
+/// `POST /v1/documents`: checks, stores and queues an upload; 202 with its id. Nothing is stored
+/// for a refused upload: the checks run on the bytes in memory, before the first write.
+pub async fn upload<S: Store, B: Blobs>(
+    State(state): State<AppState<S, B>>,
+    Tenant(tenant): Tenant,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let limit = state.config.max_upload_bytes;
+    // A declared length beyond any acceptable body is refused before reading a byte of it.
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let overhead = u64::try_from(MULTIPART_OVERHEAD_BYTES).unwrap_or(u64::MAX);
+    if declared.is_some_and(|length| length > limit.saturating_add(overhead)) {
+        return Err(too_large(limit));
+    }
+    let mut multipart = multipart.map_err(|rejection| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed_multipart",
+            format!("expected a multipart/form-data body with a `file` field: {rejection}"),
+        )
+    })?;
+    let upload = match read_upload(&mut multipart, limit).await {
+        Ok(upload) => upload,
+        Err(error) => {
+            // Read what is left (bounded by the body limit) so the client, still sending, gets
+            // the answer instead of a reset connection.
+            while let Ok(Some(mut field)) = multipart.next_field().await {
+                while let Ok(Some(_)) = field.chunk().await {}
+            }
+            return Err(error);
+        }
+    };
+    let Some((filename, bytes)) = upload.file else {
+        return Err(ApiError::bad_field(
+            "missing_field",
+            "file",
+            "the statement file is required",
+        ));
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_field(
+            "empty_file",
+            "file",
+            "the file is empty",
+        ));
+    }
+    let format = ledgerlens_ingest::sniff::detect(&bytes).map_err(|error| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("not a supported statement format: {error}"),
+        )
+    })?;
+    let sha256 = ledgerlens_ingest::sha256_hex(&bytes);
+    let key = BlobKey::new(&tenant, &sha256)?;
+    let size_bytes = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    state.blobs.put(&key, bytes).await?;
+    let options_json =
+        serde_json::to_string(&upload.options).map_err(|e| ApiError::internal(&e))?;
+    let record = state
+        .store
+        .insert_document(
+            NewDocument {
+                tenant,
+                filename,
+                sha256,
+                size_bytes,
+                format: format.name().to_owned(),
+                options_json,
+                password: upload.password,
+            },
+            now_ms(),
+        )
+        .await?;
+    state.queued.notify_one();
+    tracing::info!(document = %record.id, format = format.name(), size_bytes, "queued");
+    let location = format!("/v1/documents/{}", record.id);
+    let mut response = (
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": record.id.as_str(), "status": record.status.as_str() })),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+fn timestamp(ms: i64) -> Value {
+    DateTime::from_timestamp_millis(ms).map_or(Value::Null, |t| {
+        t.to_rfc3339_opts(SecondsFormat::Millis, true).into()
+    })
+}
+
+/// A document as the API shows it (never the password, never internal lease data).
+fn document_json(record: &DocumentRecord) -> Value {
+    let failure = match (&record.failure_code, &record.failure_message) {
+        (Some(code), message) => json!({ "code": code, "message": message }),
+        _ => Value::Null,
+    };
+    let options: Value = serde_json::from_str(&record.options_json).unwrap_or(Value::Null);
+    json!({
+        "id": record.id.as_str(),
+        "status": record.status.as_str(),
+        "filename": record.filename,
+        "format": record.format,
+        "size_bytes": record.size_bytes,
+        "sha256": record.sha256,
+        "options": options,
+        "attempts": record.attempts,
+        "failure": failure,
+        "created_at": timestamp(record.created_at_ms),
+        "updated_at": timestamp(record.updated_at_ms),
+        "started_at": record.started_at_ms.map_or(Value::Null, timestamp),
+        "finished_at": record.finished_at_ms.map_or(Value::Null, timestamp),
+    })
+}
+
+/// An id from the path: anything not of our shape cannot exist, so it is a plain 404.
+fn document_id(
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<DocumentId, ApiError> {
+    path.ok()
+        .and_then(|Path(id)| DocumentId::parse(&id))
+        .ok_or_else(|| ApiError::not_found("document"))
+}
+
+/// `GET /v1/documents/{id}`.
+pub async fn get<S: Store, B: Blobs>(
+    State(state): State<AppState<S, B>>,
+    Tenant(tenant): Tenant,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let id = document_id(path)?;
+    let record = state
+        .store
+        .get_document(&tenant, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    Ok(Json(document_json(&record)))
+}
+
+/// Query of the listing.
+#[derive(Debug, Deserialize)]
+pub struct ListQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// `GET /v1/documents?limit=&cursor=`: newest first; `next_cursor` is null on the last page.
+pub async fn list<S: Store, B: Blobs>(
+    State(state): State<AppState<S, B>>,
+    Tenant(tenant): Tenant,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(query) = query
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", e.body_text()))?;
+    let limit = match query.limit.as_deref() {
+        None => DEFAULT_PAGE,
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_field("invalid_parameter", "limit", "an integer from 1 to 100")
+            })?,
+    };
+    let cursor = match query.cursor.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(PageCursor::parse(text).ok_or_else(|| {
+            ApiError::bad_field(
+                "invalid_parameter",
+                "cursor",
+                "not a cursor this API returned",
+            )
+        })?),
+    };
+    let page = state
+        .store
+        .list_documents(&tenant, cursor.as_ref(), limit)
+        .await?;
+    let data: Vec<Value> = page.documents.iter().map(document_json).collect();
+    Ok(Json(json!({
+        "data": data,
+        "next_cursor": page.next.map(|c| c.to_string()),
+    })))
+}
+
+/// Query of the analysis.
+#[derive(Debug, Deserialize)]
+pub struct AnalysisQuery {
+    profile: Option<String>,
+}
+
+/// `GET /v1/documents/{id}/analysis?profile=…`: the stored JSON, as the CLI prints it.
+pub async fn analysis<S: Store, B: Blobs>(
+    State(state): State<AppState<S, B>>,
+    Tenant(tenant): Tenant,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    query: Result<Query<AnalysisQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let id = document_id(path)?;
+    let Query(query) = query
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", e.body_text()))?;
+    let profile = query.profile.unwrap_or_else(|| "native".to_owned());
+    if !PROFILES.contains(&profile.as_str()) {
+        return Err(ApiError::bad_field(
+            "invalid_parameter",
+            "profile",
+            "one of native, periculum, finx, xray, envoyx",
+        ));
+    }
+    let record = state
+        .store
+        .get_document(&tenant, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    if !record.status.has_analysis() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_analyzed",
+            format!("the document is {}, not analysed", record.status),
+        )
+        .with_detail("status", record.status.as_str()));
+    }
+    let body = state
+        .store
+        .get_analysis(&tenant, &id, &profile)
+        .await?
+        .ok_or_else(|| ApiError::internal(&format!("analysis {profile} of {id} is missing")))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// `DELETE /v1/documents/{id}`: the rows, then the original (unless the tenant uploaded the same
+/// bytes again under another document). 204.
+pub async fn delete<S: Store, B: Blobs>(
+    State(state): State<AppState<S, B>>,
+    Tenant(tenant): Tenant,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let id = document_id(path)?;
+    let (record, still_used) = state
+        .store
+        .delete_document(&tenant, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    if !still_used {
+        let key = BlobKey::new(&tenant, &record.sha256)?;
+        state.blobs.delete(&key).await?;
+    }
+    tracing::info!(document = %id, "deleted");
+    Ok(StatusCode::NO_CONTENT)
+}

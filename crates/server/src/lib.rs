@@ -1,0 +1,164 @@
+//! The ledgerlens HTTP service: the `/v1` API over a [`Store`] and [`Blobs`], and the background
+//! workers that analyse uploads, in one process.
+//!
+//! The server is generic over its store and blob backends; the binary picks them once
+//! (`SqliteStore` + `LocalBlobs` today, PostgreSQL and S3 next) and calls [`serve`]. Nothing here
+//! opens files or databases by itself, so tests can run it against an in-memory store.
+
+pub mod analysis;
+mod auth;
+mod documents;
+pub mod error;
+mod health;
+pub mod request;
+mod worker;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use ledgerlens_enrich::Enricher;
+use ledgerlens_ingest::ReadOptions;
+use ledgerlens_store::{Blobs, Store};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tower_http::catch_panic::CatchPanicLayer;
+
+pub use error::{ApiError, ServerError};
+
+/// Largest upload accepted by default: 20 MiB (spec 004), far above a year of any statement.
+pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
+
+/// How the service runs. Every field has a default fit for one box.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Largest file accepted by `POST /v1/documents`.
+    pub max_upload_bytes: u64,
+    /// Background workers in this process (each analyses one document at a time).
+    pub workers: usize,
+    /// How long a claimed job is a worker's before another may take it (renewed while working).
+    pub lease: Duration,
+    /// Claims of one job before it is failed with `attempts_exhausted`.
+    pub max_attempts: u32,
+    /// How often an idle worker looks for jobs queued by another process (a local upload wakes
+    /// workers at once).
+    pub poll_interval: Duration,
+    /// How long in-flight jobs may run on after shutdown is asked before they are released.
+    pub shutdown_grace: Duration,
+    /// Ingestion options, with the PDF and OCR engines the binary found.
+    pub read_options: ReadOptions,
+    /// Names this process's workers in leases (`<worker_prefix>-<n>`): unique per process.
+    pub worker_prefix: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            max_upload_bytes: DEFAULT_MAX_UPLOAD_BYTES,
+            workers: 2,
+            lease: Duration::from_secs(120),
+            max_attempts: 3,
+            poll_interval: Duration::from_secs(1),
+            shutdown_grace: Duration::from_secs(10),
+            read_options: ReadOptions::default(),
+            worker_prefix: format!("w{}", std::process::id()),
+        }
+    }
+}
+
+/// What every handler and worker shares.
+pub(crate) struct Shared<S, B> {
+    pub(crate) store: S,
+    pub(crate) blobs: B,
+    pub(crate) config: Config,
+    pub(crate) enricher: Enricher,
+    /// Scorecards and thresholds (the CLI's defaults).
+    pub(crate) scoring: ledgerlens_scoring::config::ScoringConfig,
+    /// Wakes idle workers when an upload is queued.
+    pub(crate) queued: Notify,
+}
+
+/// Handler state: cheap to clone.
+pub(crate) type AppState<S, B> = Arc<Shared<S, B>>;
+
+/// Serves the API on `listener` and runs the workers until `shutdown` completes; then stops
+/// taking requests and jobs, lets in-flight ones finish within [`Config::shutdown_grace`], and
+/// releases the jobs still running so another process can take them.
+pub async fn serve<S: Store, B: Blobs>(
+    config: Config,
+    store: S,
+    blobs: B,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let shared = Arc::new(Shared {
+        store,
+        blobs,
+        config,
+        enricher: Enricher::builtin()?,
+        scoring: ledgerlens_scoring::config::ScoringConfig::default(),
+        queued: Notify::new(),
+    });
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let workers = worker::spawn_all(&shared, &stop_rx);
+    let app = router(Arc::clone(&shared));
+    let mut http_stop = stop_rx.clone();
+    let signal = tokio::spawn(async move {
+        shutdown.await;
+        tracing::info!("shutdown requested");
+        let _ = stop_tx.send(true);
+    });
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = http_stop.wait_for(|stop| *stop).await;
+        })
+        .await;
+    signal.abort();
+    for worker in workers {
+        if let Err(error) = worker.await {
+            tracing::error!(%error, "worker task ended abnormally");
+        }
+    }
+    tracing::info!("stopped");
+    served.map_err(ServerError::from)
+}
+
+/// The routes, with the middleware that gives every response a request id and every error the
+/// one JSON shape.
+fn router<S: Store, B: Blobs>(state: AppState<S, B>) -> Router {
+    // The multipart framing adds a little to the file; beyond this the body is cut off unread.
+    let body_limit = usize::try_from(state.config.max_upload_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(documents::MULTIPART_OVERHEAD_BYTES);
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz::<S, B>))
+        .route(
+            "/v1/documents",
+            get(documents::list::<S, B>)
+                .post(documents::upload::<S, B>)
+                .layer(DefaultBodyLimit::max(body_limit)),
+        )
+        .route(
+            "/v1/documents/{id}",
+            get(documents::get::<S, B>).delete(documents::delete::<S, B>),
+        )
+        .route(
+            "/v1/documents/{id}/analysis",
+            get(documents::analysis::<S, B>),
+        )
+        .fallback(|| async { ApiError::not_found("route") })
+        .with_state(state)
+        .layer(CatchPanicLayer::new())
+        .layer(axum::middleware::from_fn(request::middleware))
+}
+
+/// Wall-clock time in Unix milliseconds: read here, at the edge, and passed to the store.
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,260 @@
+//! The records the store keeps and hands out.
+
+use std::fmt;
+
+use crate::{DocumentId, TenantId};
+
+/// Where a document is in its life. The names are the wire's (spec 003).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentStatus {
+    /// Uploaded, waiting for a worker.
+    Pending,
+    /// A worker holds it.
+    Processing,
+    /// Analysed; the analyses can be read.
+    Analyzed,
+    /// Analysed, with findings that need a person's look.
+    Flagged,
+    /// Could not be analysed; the failure code says why and the original is kept.
+    Failed,
+}
+
+impl DocumentStatus {
+    /// The name stored and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentStatus::Pending => "PENDING",
+            DocumentStatus::Processing => "PROCESSING",
+            DocumentStatus::Analyzed => "ANALYZED",
+            DocumentStatus::Flagged => "FLAGGED",
+            DocumentStatus::Failed => "FAILED",
+        }
+    }
+
+    /// Reads a stored name back.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "PENDING" => DocumentStatus::Pending,
+            "PROCESSING" => DocumentStatus::Processing,
+            "ANALYZED" => DocumentStatus::Analyzed,
+            "FLAGGED" => DocumentStatus::Flagged,
+            "FAILED" => DocumentStatus::Failed,
+            _ => return None,
+        })
+    }
+
+    /// True once analyses can be read.
+    pub fn has_analysis(self) -> bool {
+        matches!(self, DocumentStatus::Analyzed | DocumentStatus::Flagged)
+    }
+}
+
+impl fmt::Display for DocumentStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An upload to record.
+#[derive(Clone)]
+pub struct NewDocument {
+    /// The owner.
+    pub tenant: TenantId,
+    /// The file name the client gave (shown back, and used by analyses as the source name).
+    pub filename: String,
+    /// Hex SHA-256 of the original: its blob key.
+    pub sha256: String,
+    /// Size of the original.
+    pub size_bytes: u64,
+    /// The format sniffed at upload.
+    pub format: String,
+    /// Analysis options as JSON, opaque to the store.
+    pub options_json: String,
+    /// Password of an encrypted PDF; kept until the job ends, never returned by the API.
+    pub password: Option<String>,
+}
+
+impl fmt::Debug for NewDocument {
+    /// The password never reaches a log.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewDocument")
+            .field("tenant", &self.tenant)
+            .field("filename", &self.filename)
+            .field("sha256", &self.sha256)
+            .field("size_bytes", &self.size_bytes)
+            .field("format", &self.format)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// A document as the API shows it.
+#[derive(Clone, Debug)]
+pub struct DocumentRecord {
+    /// Its id.
+    pub id: DocumentId,
+    /// Its owner.
+    pub tenant: TenantId,
+    /// The client's file name.
+    pub filename: String,
+    /// Hex SHA-256 of the original.
+    pub sha256: String,
+    /// Size of the original.
+    pub size_bytes: u64,
+    /// Sniffed format.
+    pub format: String,
+    /// Where it is in its life.
+    pub status: DocumentStatus,
+    /// Stable code of the failure, when FAILED.
+    pub failure_code: Option<String>,
+    /// Human message of the failure, when FAILED.
+    pub failure_message: Option<String>,
+    /// Analysis options as given at upload (JSON).
+    pub options_json: String,
+    /// How many times a worker took it.
+    pub attempts: u32,
+    /// Upload time, Unix ms.
+    pub created_at_ms: i64,
+    /// Last change, Unix ms.
+    pub updated_at_ms: i64,
+    /// First claim by a worker, Unix ms.
+    pub started_at_ms: Option<i64>,
+    /// End of processing, Unix ms.
+    pub finished_at_ms: Option<i64>,
+}
+
+/// Position in a listing: the last item seen (newest first order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PageCursor {
+    /// Creation time of the last item seen.
+    pub created_at_ms: i64,
+    /// Id of the last item seen (ties on time are broken by id).
+    pub id: String,
+}
+
+impl PageCursor {
+    /// Reads a cursor a client sent back (`<ms>.<id>`); `None` if it is not one of ours.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (ms, id) = text.split_once('.')?;
+        let id = DocumentId::parse(id)?;
+        Some(PageCursor {
+            created_at_ms: ms.parse().ok()?,
+            id: id.as_str().to_owned(),
+        })
+    }
+}
+
+impl fmt::Display for PageCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.created_at_ms, self.id)
+    }
+}
+
+/// One page of a listing.
+#[derive(Clone, Debug)]
+pub struct DocumentPage {
+    /// The documents, newest first.
+    pub documents: Vec<DocumentRecord>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<PageCursor>,
+}
+
+/// A new API key, shown once.
+#[derive(Debug)]
+pub struct ApiKeyCreated {
+    /// The key's id (safe to log and show).
+    pub id: String,
+    /// The key itself.
+    pub key: String,
+}
+
+/// A new OAuth client, its secret shown once.
+#[derive(Debug)]
+pub struct OAuthClientCreated {
+    /// Public client id.
+    pub client_id: String,
+    /// The secret itself.
+    pub client_secret: String,
+}
+
+/// A job a worker holds.
+#[derive(Clone)]
+pub struct ClaimedJob {
+    /// The document.
+    pub document: DocumentId,
+    /// Its owner.
+    pub tenant: TenantId,
+    /// The worker holding the lease; every later write is conditional on it (fencing).
+    pub lease_owner: String,
+    /// The client's file name.
+    pub filename: String,
+    /// Blob key of the original.
+    pub sha256: String,
+    /// Analysis options (JSON).
+    pub options_json: String,
+    /// PDF password, if one was given.
+    pub password: Option<String>,
+    /// Attempts so far, this one included.
+    pub attempts: u32,
+}
+
+impl fmt::Debug for ClaimedJob {
+    /// The password never reaches a log.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClaimedJob")
+            .field("document", &self.document)
+            .field("tenant", &self.tenant)
+            .field("lease_owner", &self.lease_owner)
+            .field("attempts", &self.attempts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a job ended.
+#[derive(Debug)]
+pub enum JobOutcome {
+    /// Analysed: `(profile, JSON)` pairs; `flagged` when findings need a person's look.
+    Analyzed {
+        /// One JSON body per profile.
+        analyses: Vec<(String, String)>,
+        /// Status FLAGGED instead of ANALYZED.
+        flagged: bool,
+    },
+    /// Failed for good, with a stable code and a message.
+    Failed {
+        /// Stable machine code.
+        code: String,
+        /// Human message.
+        message: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_refuse_foreign_text() {
+        let cursor = PageCursor {
+            created_at_ms: 1_700_000_000_000,
+            id: "doc_0123456789abcdef0123456789abcdef".to_owned(),
+        };
+        assert_eq!(PageCursor::parse(&cursor.to_string()), Some(cursor));
+        assert_eq!(PageCursor::parse("12.x' OR 1=1"), None);
+        assert_eq!(PageCursor::parse("nope"), None);
+    }
+
+    #[test]
+    fn passwords_are_not_debug_printed() {
+        let doc = NewDocument {
+            tenant: TenantId::from_db("ten_x".to_owned()),
+            filename: "a.pdf".to_owned(),
+            sha256: String::new(),
+            size_bytes: 1,
+            format: "pdf".to_owned(),
+            options_json: "{}".to_owned(),
+            password: Some("hunter2".to_owned()),
+        };
+        assert!(!format!("{doc:?}").contains("hunter2"));
+    }
+}

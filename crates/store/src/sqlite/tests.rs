@@ -1,0 +1,263 @@
+use super::*;
+
+const LEASE_MS: i64 = 60_000;
+
+async fn store() -> SqliteStore {
+    SqliteStore::in_memory().await.unwrap()
+}
+
+fn upload(tenant: &TenantId, sha: char) -> NewDocument {
+    NewDocument {
+        tenant: tenant.clone(),
+        filename: "statement.csv".to_owned(),
+        sha256: sha.to_string().repeat(64),
+        size_bytes: 10,
+        format: "csv".to_owned(),
+        options_json: "{}".to_owned(),
+        password: Some("secret".to_owned()),
+    }
+}
+
+fn analyzed() -> JobOutcome {
+    JobOutcome::Analyzed {
+        analyses: vec![("native".to_owned(), "{\"ok\":true}".to_owned())],
+        flagged: false,
+    }
+}
+
+#[test]
+fn every_migration_file_is_embedded() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let files = std::fs::read_dir(dir).unwrap().count();
+    assert_eq!(files, MIGRATIONS.len());
+}
+
+#[tokio::test]
+async fn a_file_database_reopens_with_its_data_and_migrations_applied_once() {
+    let dir = std::env::temp_dir().join(format!("ledgerlens-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("db.sqlite3");
+    let _ = std::fs::remove_file(&path);
+    let tenant = {
+        let store = SqliteStore::open(&path).await.unwrap();
+        store.ensure_tenant("acme", 1).await.unwrap()
+    };
+    let store = SqliteStore::open(&path).await.unwrap();
+    assert_eq!(store.ensure_tenant("acme", 2).await.unwrap(), tenant);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn api_keys_resolve_to_their_tenant_and_only_the_hash_is_stored() {
+    let store = store().await;
+    let acme = store.ensure_tenant("acme", 1).await.unwrap();
+    let key = store.create_api_key(&acme, 1).await.unwrap();
+    assert_eq!(
+        store.tenant_for_api_key(&key.key).await.unwrap(),
+        Some(acme)
+    );
+    assert_eq!(store.tenant_for_api_key("llk_wrong").await.unwrap(), None);
+    let stored: i64 = query("SELECT COUNT(*) AS n FROM api_keys WHERE key_hash = ?1")
+        .bind(&key.key)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+        .try_get("n")
+        .unwrap();
+    assert_eq!(stored, 0);
+}
+
+#[tokio::test]
+async fn another_tenants_document_is_invisible() {
+    let store = store().await;
+    let a = store.ensure_tenant("a", 1).await.unwrap();
+    let b = store.ensure_tenant("b", 1).await.unwrap();
+    let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
+    assert!(store.get_document(&b, &doc.id).await.unwrap().is_none());
+    assert!(store.delete_document(&b, &doc.id).await.unwrap().is_none());
+    assert!(
+        store
+            .get_analysis(&b, &doc.id, "native")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .list_documents(&b, None, 10)
+            .await
+            .unwrap()
+            .documents
+            .len(),
+        0
+    );
+    assert!(store.get_document(&a, &doc.id).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn a_job_is_claimed_once_until_its_lease_expires() {
+    let store = store().await;
+    let a = store.ensure_tenant("a", 1).await.unwrap();
+    let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
+    let job = store
+        .claim_job("w1", 10, LEASE_MS, 3)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.document, doc.id);
+    assert_eq!(job.password.as_deref(), Some("secret"));
+    assert!(
+        store
+            .claim_job("w2", 20, LEASE_MS, 3)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The first worker died: after the lease, another takes the job, and the first can no
+    // longer write its result.
+    let again = store
+        .claim_job("w2", 10 + LEASE_MS + 1, LEASE_MS, 3)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.attempts, 2);
+    assert!(!store.finish_job(&job, analyzed(), 100_000).await.unwrap());
+    assert!(store.finish_job(&again, analyzed(), 100_000).await.unwrap());
+    let record = store.get_document(&a, &doc.id).await.unwrap().unwrap();
+    assert_eq!(record.status, DocumentStatus::Analyzed);
+    assert_eq!(record.attempts, 2);
+    assert_eq!(
+        store
+            .get_analysis(&a, &doc.id, "native")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("{\"ok\":true}")
+    );
+    let password: Option<String> = query("SELECT secret_password FROM documents")
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+        .try_get("secret_password")
+        .unwrap();
+    assert_eq!(password, None, "the password is erased when the job ends");
+}
+
+#[tokio::test]
+async fn a_job_that_keeps_killing_workers_fails_with_attempts_exhausted() {
+    let store = store().await;
+    let a = store.ensure_tenant("a", 1).await.unwrap();
+    let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
+    let mut now = 0;
+    for _ in 0..2 {
+        now += LEASE_MS + 1;
+        assert!(
+            store
+                .claim_job("w", now, LEASE_MS, 2)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    now += LEASE_MS + 1;
+    assert!(
+        store
+            .claim_job("w", now, LEASE_MS, 2)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let record = store.get_document(&a, &doc.id).await.unwrap().unwrap();
+    assert_eq!(record.status, DocumentStatus::Failed);
+    assert_eq!(record.failure_code.as_deref(), Some("attempts_exhausted"));
+}
+
+#[tokio::test]
+async fn a_released_job_is_pending_again_without_counting_the_attempt() {
+    let store = store().await;
+    let a = store.ensure_tenant("a", 1).await.unwrap();
+    let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
+    let job = store
+        .claim_job("w", 10, LEASE_MS, 3)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.release_job(&job, 20).await.unwrap());
+    let record = store.get_document(&a, &doc.id).await.unwrap().unwrap();
+    assert_eq!(
+        (record.status, record.attempts),
+        (DocumentStatus::Pending, 0)
+    );
+    assert!(
+        store
+            .claim_job("w2", 30, LEASE_MS, 3)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn failure_keeps_code_and_message() {
+    let store = store().await;
+    let a = store.ensure_tenant("a", 1).await.unwrap();
+    let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
+    let job = store
+        .claim_job("w", 10, LEASE_MS, 3)
+        .await
+        .unwrap()
+        .unwrap();
+    let failed = JobOutcome::Failed {
+        code: "malformed_file".to_owned(),
+        message: "row 3: bad amount".to_owned(),
+    };
+    assert!(store.finish_job(&job, failed, 20).await.unwrap());
+    let record = store.get_document(&a, &doc.id).await.unwrap().unwrap();
+    assert_eq!(record.status, DocumentStatus::Failed);
+    assert_eq!(record.failure_code.as_deref(), Some("malformed_file"));
+    assert_eq!(record.finished_at_ms, Some(20));
+}
+
+#[tokio::test]
+async fn deleting_tells_whether_the_blob_is_still_used() {
+    let store = store().await;
+    let a = store.ensure_tenant("a", 1).await.unwrap();
+    let first = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
+    let second = store.insert_document(upload(&a, 'a'), 2).await.unwrap();
+    let (_, still_used) = store.delete_document(&a, &first.id).await.unwrap().unwrap();
+    assert!(still_used);
+    let (_, still_used) = store
+        .delete_document(&a, &second.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!still_used);
+    assert!(store.get_document(&a, &second.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn listing_pages_newest_first_without_gaps_or_repeats() {
+    let store = store().await;
+    let a = store.ensure_tenant("a", 1).await.unwrap();
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        // Two documents share each timestamp: ties are broken by id.
+        let doc = store.insert_document(upload(&a, 'a'), i / 2).await.unwrap();
+        ids.push(doc.id);
+    }
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = store.list_documents(&a, cursor.as_ref(), 2).await.unwrap();
+        seen.extend(page.documents.iter().map(|d| d.id.clone()));
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5);
+    let mut sorted = seen.clone();
+    sorted.sort_by_key(|id| id.as_str().to_owned());
+    sorted.dedup();
+    assert_eq!(sorted.len(), 5);
+}
