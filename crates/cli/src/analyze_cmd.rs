@@ -4,9 +4,9 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use ledgerlens_analytics::{AnalysisOptions, Prepared, StatementType};
-use ledgerlens_scoring::Profile as ScoredProfile;
 use ledgerlens_core::{Document, Format};
 use ledgerlens_ingest::{ReadOptions, read_document, sniff};
+use ledgerlens_scoring::Profile as ScoredProfile;
 
 use crate::engines::Engines;
 use crate::input::{InputError, display_name, read_limited};
@@ -72,6 +72,12 @@ pub struct AnalyzeArgs {
     /// Pretty-print the JSON.
     #[arg(long)]
     pub pretty: bool,
+    /// Also write the PDF report of the native analysis to this path (docs/report.md).
+    #[arg(long, value_name = "PATH")]
+    pub pdf: Option<std::path::PathBuf>,
+    /// The generation date printed on the PDF report, YYYY-MM-DD (default: today, UTC).
+    #[arg(long, requires = "pdf")]
+    pub report_date: Option<NaiveDate>,
 }
 
 impl AnalyzeArgs {
@@ -150,6 +156,24 @@ pub fn run(args: &AnalyzeArgs) -> Result<()> {
     };
     let config = ledgerlens_scoring::config::ScoringConfig::default();
     let value = ledgerlens_scoring::scored_profile(profile, &ledger, &options, &evidence, &config)?;
+    if let Some(path) = &args.pdf {
+        let native = match profile {
+            ScoredProfile::Native => value.clone(),
+            _ => ledgerlens_scoring::scored_profile(
+                ScoredProfile::Native,
+                &ledger,
+                &options,
+                &evidence,
+                &config,
+            )?,
+        };
+        write_report(
+            args,
+            path,
+            native,
+            ledgerlens_report::transactions_of(&ledger),
+        )?;
+    }
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     if args.pretty {
         serde_json::to_writer_pretty(&mut out, &value)?;
@@ -159,5 +183,38 @@ pub fn run(args: &AnalyzeArgs) -> Result<()> {
     use std::io::Write;
     writeln!(out)?;
     out.flush()?;
+    Ok(())
+}
+
+/// Writes the PDF report: the applicant is `--account-holder`, else the statement's holder.
+fn write_report(
+    args: &AnalyzeArgs,
+    path: &std::path::Path,
+    native: serde_json::Value,
+    transactions: Vec<ledgerlens_report::ReportTransaction>,
+) -> Result<()> {
+    let applicant = args
+        .account_holder
+        .clone()
+        .or_else(|| {
+            native
+                .pointer("/accounts/0/holder")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| args.files.join(", "));
+    // The command line is the one place that may read the clock; the report itself never does.
+    let generated_on = args.report_date.unwrap_or_else(|| {
+        chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).date_naive()
+    });
+    let input = ledgerlens_report::ReportInput::from_analysis(
+        applicant,
+        native,
+        transactions,
+        generated_on,
+    )?;
+    let bytes = ledgerlens_report::render_pdf(&input)?;
+    std::fs::write(path, bytes)
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     Ok(())
 }

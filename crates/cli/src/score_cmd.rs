@@ -111,6 +111,8 @@ pub(crate) fn periculum_of(
         as_of: options.as_of,
         ocr_lang: ocr_lang.to_owned(),
         pretty: false,
+        pdf: None,
+        report_date: None,
     };
     let documents = read_all(&args)?;
     let statements = documents

@@ -13,6 +13,7 @@ mod benchmark;
 mod categorize;
 mod errors;
 mod parse;
+mod report;
 mod scans;
 mod score;
 mod serve;

@@ -1,0 +1,116 @@
+//! How figures are printed: money as exact decimals, ratios as percentages, codes as words.
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Money as a credit officer reads it: thousands grouped with commas, at least two decimals.
+///
+/// The decimal is formatted, never converted through a float, so the printed figure is the
+/// analysis' own. Figures the analysis carries to more than cents (averages, `…/months`) are
+/// rounded to the cent, half away from zero — the only change made to any amount.
+pub fn money(value: Decimal) -> String {
+    let value = if value.scale() > 2 {
+        value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    } else {
+        value
+    };
+    let mut value = value;
+    if value.scale() < 2 {
+        value.rescale(2);
+    }
+    let text = value.abs().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let mut grouped = String::with_capacity(text.len() + text.len() / 3 + 1);
+    let digits: Vec<char> = int.chars().collect();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(*c);
+    }
+    let sign = if value.is_sign_negative() && !value.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// Money from the analysis' decimal string; text that is not a decimal is shown as it is.
+pub fn money_text(raw: &str) -> String {
+    match Decimal::from_str(raw.trim()) {
+        Ok(value) => money(value),
+        Err(_) => raw.to_owned(),
+    }
+}
+
+/// A 0–1 ratio as a percentage with one decimal.
+pub fn percent(ratio: f64) -> String {
+    if ratio.is_finite() {
+        format!("{:.1}%", ratio * 100.0)
+    } else {
+        "–".to_owned()
+    }
+}
+
+/// `1 Jan 2024`: unambiguous in every locale, unlike 01/02/2024.
+pub fn long_date(date: NaiveDate) -> String {
+    date.format("%-d %b %Y").to_string()
+}
+
+/// An ISO date string from the analysis as `1 Jan 2024`, or as given when it is not a date.
+pub fn long_date_text(raw: &str) -> String {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map(long_date)
+        .unwrap_or_else(|_| raw.to_owned())
+}
+
+/// `2024-03` as `Mar 2024`.
+pub fn month_label(raw: &str) -> String {
+    NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d")
+        .map(|d| d.format("%b %Y").to_string())
+        .unwrap_or_else(|_| raw.to_owned())
+}
+
+/// `BUSINESS_EXPENSES_SUPPLIERS` as `Business expenses suppliers`; an enum code as words.
+pub fn humanize(code: &str) -> String {
+    let lower = code.replace('_', " ").to_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_grouped_exact_and_cents_rounded_only_past_two_decimals() {
+        assert_eq!(money_text("155916.60"), "155,916.60");
+        assert_eq!(money_text("-1234567.5"), "-1,234,567.50");
+        assert_eq!(money_text("0"), "0.00");
+        assert_eq!(money_text("999"), "999.00");
+        assert_eq!(money_text("20450.58796703"), "20,450.59");
+        assert_eq!(money_text("-0.005"), "-0.01");
+        assert_eq!(money_text("12.345"), "12.35");
+        assert_eq!(money_text("n/a"), "n/a");
+        assert_eq!(money_text("100000"), "100,000.00");
+    }
+
+    #[test]
+    fn dates_months_and_codes_read_as_words() {
+        let date = NaiveDate::from_ymd_opt(2024, 1, 5).unwrap();
+        assert_eq!(long_date(date), "5 Jan 2024");
+        assert_eq!(month_label("2024-03"), "Mar 2024");
+        assert_eq!(humanize("BUSINESS_EXPENSES"), "Business expenses");
+        assert_eq!(percent(0.5061), "50.6%");
+    }
+}
