@@ -179,7 +179,8 @@ pub fn ratio(numerator: Decimal, denominator: Decimal) -> f64 {
 /// here, at the edge; a JSON number is a double for every client, exact to the cent below
 /// 2^53 cents (≈ 90 trillion), which no statement approaches. Our native shape prints strings.
 pub fn money_number(value: Decimal) -> serde_json::Value {
-    let cents = value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let cents =
+        value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     f64::try_from(cents)
         .ok()
         .and_then(serde_json::Number::from_f64)

@@ -2,5 +2,5 @@
 
 pub mod envoyx;
 pub mod finx;
-pub mod xray;
 pub mod periculum;
+pub mod xray;

@@ -9,7 +9,7 @@
 )]
 
 mod affordability;
-mod points;
 mod envoyx;
 mod legitimacy;
+mod points;
 mod xray;
