@@ -39,6 +39,10 @@ pub struct ServeArgs {
     /// OCR languages for scans and photos.
     #[arg(long, default_value = "eng")]
     pub ocr_lang: String,
+    /// Let webhook subscriptions reach loopback, private, link-local and unique-local addresses
+    /// (refused by default against SSRF) [env: LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS=1].
+    #[arg(long)]
+    pub allow_private_webhooks: bool,
 }
 
 /// A flag, else an environment variable, else nothing. (Read by hand rather than with clap's
@@ -110,6 +114,12 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         config.workers = workers;
     }
     config.read_options.max_bytes = config.max_upload_bytes;
+    config.allow_private_webhooks = args.allow_private_webhooks
+        || std::env::var("LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS")
+            .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+    if config.allow_private_webhooks {
+        tracing::warn!("webhooks may reach private and loopback addresses (SSRF guard off)");
+    }
     // PDF and OCR engines are looked for once, at start; without them PDFs and scans fail with
     // a clear code while every other format works.
     let mut engines = Engines::default();

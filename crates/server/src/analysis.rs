@@ -64,6 +64,13 @@ impl Failure {
 }
 
 /// Analyses one file: `(profile, JSON)` for every profile of [`PROFILES`].
+///
+/// `progress` is told each step of spec 003 this part of the pipeline completes (3 to 10, see
+/// [`crate::progress::STEPS`]): it runs on the blocking pool, so it only forwards the number.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the pipeline's inputs, each needed once"
+)]
 pub fn analyse(
     filename: &str,
     bytes: &[u8],
@@ -72,22 +79,34 @@ pub fn analyse(
     read_options: &ReadOptions,
     enricher: &Enricher,
     scoring: &ScoringConfig,
+    progress: &dyn Fn(u32),
 ) -> Result<Vec<(String, String)>, Failure> {
     let read_options = ReadOptions {
         password,
         ..read_options.clone()
     };
+    // Validation is the content sniffing the upload already passed; if it fails now (a file
+    // changed under us), reading fails below with the precise code.
+    if ledgerlens_ingest::sniff::detect(bytes).is_ok() {
+        progress(3);
+    }
     let document = read_document(filename, bytes, &read_options)
         .map_err(|e| Failure::new(e.code(), e.to_string()))?;
+    progress(4);
     let forensics = document.forensics;
     let options = options.analysis_options();
     let prepared = Prepared::new(document.statements, enricher, &options);
+    progress(5);
     let ledger = prepared.ledger(&options).ok_or_else(|| {
         Failure::new(
             "no_statements",
             "the file holds no transactions or balances to analyse",
         )
     })?;
+    // Revenue, cash flow, expenses and balances come out of this one analytics pass.
+    for step in 6..=9 {
+        progress(step);
+    }
     let evidence = Evidence {
         forensics: forensics.iter().collect(),
         reconciliations: prepared
@@ -96,7 +115,7 @@ pub fn analyse(
             .map(|(statement, _)| &statement.reconciliation)
             .collect(),
     };
-    PROFILES
+    let scored = PROFILES
         .iter()
         .map(|name| {
             let profile = Profile::parse(name)
@@ -107,5 +126,7 @@ pub fn analyse(
                     .map_err(|e| Failure::new("scoring_failed", e.to_string()))?;
             Ok(((*name).to_owned(), value.to_string()))
         })
-        .collect()
+        .collect::<Result<Vec<_>, Failure>>()?;
+    progress(10);
+    Ok(scored)
 }

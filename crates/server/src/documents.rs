@@ -8,13 +8,14 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat};
 use ledgerlens_store::{
-    BlobKey, Blobs, DocumentId, DocumentRecord, NewDocument, PageCursor, Store,
+    BlobKey, Blobs, DocumentId, DocumentRecord, NewDocument, NewEvent, PageCursor, Store,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::analysis::{DocumentOptions, PROFILES};
 use crate::auth::Tenant;
+use crate::progress::TOTAL_STEPS;
 use crate::{ApiError, AppState, now_ms};
 
 /// Room for the multipart framing and the small text fields around the file.
@@ -242,7 +243,42 @@ pub async fn upload<S: Store, B: Blobs>(
         .await?;
     state.queued.notify_one();
     tracing::info!(document = %record.id, format = format.name(), size_bytes, "queued");
+    let uploaded = NewEvent {
+        event_type: "document.uploaded".to_owned(),
+        payload: crate::webhooks::payload(
+            "document.uploaded",
+            now_ms(),
+            json!({
+                "document_id": record.id.as_str(),
+                "status": record.status.as_str(),
+                "filename": record.filename,
+                "format": record.format,
+                "size_bytes": record.size_bytes,
+                "sha256": record.sha256,
+                "total_steps": TOTAL_STEPS,
+                "message": "Statement uploaded.",
+            }),
+        ),
+    };
+    // The document is stored and queued: a failure to announce it must not fail the upload.
+    match state
+        .store
+        .enqueue_event(&record.tenant, &uploaded, now_ms())
+        .await
+    {
+        Ok(queued) if queued > 0 => state.deliveries_due.notify_one(),
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "queueing document.uploaded failed"),
+    }
     let location = format!("/v1/documents/{}", record.id);
+    if wants_stream(&headers) {
+        let tenant = record.tenant.clone();
+        let mut response = crate::progress::stream(state, tenant, record);
+        if let Ok(value) = HeaderValue::from_str(&location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        return Ok(response);
+    }
     let mut response = (
         StatusCode::ACCEPTED,
         Json(json!({ "id": record.id.as_str(), "status": record.status.as_str() })),
@@ -252,6 +288,14 @@ pub async fn upload<S: Store, B: Blobs>(
         response.headers_mut().insert(header::LOCATION, value);
     }
     Ok(response)
+}
+
+/// `X-Stream-Response: true` (spec 003): answer with the SSE progress stream instead of 202.
+fn wants_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-stream-response")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 fn timestamp(ms: i64) -> Value {
@@ -276,6 +320,8 @@ fn document_json(record: &DocumentRecord) -> Value {
         "sha256": record.sha256,
         "options": options,
         "attempts": record.attempts,
+        "step": record.progress_step,
+        "total_steps": TOTAL_STEPS,
         "failure": failure,
         "created_at": timestamp(record.created_at_ms),
         "updated_at": timestamp(record.updated_at_ms),
@@ -306,6 +352,22 @@ pub async fn get<S: Store, B: Blobs>(
         .await?
         .ok_or_else(|| ApiError::not_found("document"))?;
     Ok(Json(document_json(&record)))
+}
+
+/// `GET /v1/documents/{id}/events`: Server-Sent Events of the processing steps — those so far,
+/// then each as it completes, then `end` with the final status; the stream then closes.
+pub async fn events<S: Store, B: Blobs>(
+    State(state): State<AppState<S, B>>,
+    Tenant(tenant): Tenant,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<Response, ApiError> {
+    let id = document_id(path)?;
+    let record = state
+        .store
+        .get_document(&tenant, &id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("document"))?;
+    Ok(crate::progress::stream(state, tenant, record))
 }
 
 /// Query of the listing.

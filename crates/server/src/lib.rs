@@ -7,10 +7,13 @@
 
 pub mod analysis;
 mod auth;
+pub mod delivery;
 mod documents;
 pub mod error;
 mod health;
+pub mod progress;
 pub mod request;
+pub mod webhooks;
 mod worker;
 
 use std::future::Future;
@@ -19,7 +22,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::{get, post};
 use ledgerlens_enrich::Enricher;
 use ledgerlens_ingest::ReadOptions;
 use ledgerlens_store::{Blobs, Store};
@@ -52,6 +55,9 @@ pub struct Config {
     pub read_options: ReadOptions,
     /// Names this process's workers in leases (`<worker_prefix>-<n>`): unique per process.
     pub worker_prefix: String,
+    /// Lets webhook subscriptions reach loopback, private, link-local and unique-local
+    /// addresses. Off by default (SSRF); on for a receiver on the same host or network.
+    pub allow_private_webhooks: bool,
 }
 
 impl Default for Config {
@@ -65,6 +71,7 @@ impl Default for Config {
             shutdown_grace: Duration::from_secs(10),
             read_options: ReadOptions::default(),
             worker_prefix: format!("w{}", std::process::id()),
+            allow_private_webhooks: false,
         }
     }
 }
@@ -79,6 +86,10 @@ pub(crate) struct Shared<S, B> {
     pub(crate) scoring: ledgerlens_scoring::config::ScoringConfig,
     /// Wakes idle workers when an upload is queued.
     pub(crate) queued: Notify,
+    /// Wakes the webhook sender when a message is queued.
+    pub(crate) deliveries_due: Notify,
+    /// Live progress of this process's jobs, for SSE.
+    pub(crate) progress: progress::Hub,
 }
 
 /// Handler state: cheap to clone.
@@ -101,9 +112,12 @@ pub async fn serve<S: Store, B: Blobs>(
         enricher: Enricher::builtin()?,
         scoring: ledgerlens_scoring::config::ScoringConfig::default(),
         queued: Notify::new(),
+        deliveries_due: Notify::new(),
+        progress: progress::Hub::default(),
     });
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = worker::spawn_all(&shared, &stop_rx);
+    let sender = delivery::spawn(&shared, &stop_rx);
     let app = router(Arc::clone(&shared));
     let mut http_stop = stop_rx.clone();
     let signal = tokio::spawn(async move {
@@ -122,9 +136,15 @@ pub async fn serve<S: Store, B: Blobs>(
             tracing::error!(%error, "worker task ended abnormally");
         }
     }
+    if let Err(error) = sender.await {
+        tracing::error!(%error, "webhook sender ended abnormally");
+    }
     tracing::info!("stopped");
     served.map_err(ServerError::from)
 }
+
+/// A subscription is a URL and a few event names: 16 KiB is plenty.
+const WEBHOOK_BODY_LIMIT: usize = 16 * 1024;
 
 /// The routes, with the middleware that gives every response a request id and every error the
 /// one JSON shape.
@@ -149,6 +169,25 @@ fn router<S: Store, B: Blobs>(state: AppState<S, B>) -> Router {
         .route(
             "/v1/documents/{id}/analysis",
             get(documents::analysis::<S, B>),
+        )
+        .route("/v1/documents/{id}/events", get(documents::events::<S, B>))
+        .route(
+            "/v1/webhooks",
+            get(webhooks::list::<S, B>)
+                .post(webhooks::create::<S, B>)
+                .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT)),
+        )
+        .route(
+            "/v1/webhooks/{id}",
+            get(webhooks::get::<S, B>).delete(webhooks::delete::<S, B>),
+        )
+        .route(
+            "/v1/webhooks/{id}/deliveries",
+            get(webhooks::deliveries::<S, B>),
+        )
+        .route(
+            "/v1/webhooks/{id}/deliveries/{delivery}/redeliver",
+            post(webhooks::redeliver::<S, B>),
         )
         .fallback(|| async { ApiError::not_found("route") })
         .with_state(state)

@@ -4,14 +4,23 @@
 //! database can take them. A worker holds a job by a lease it renews while the analysis runs; if
 //! the process dies, the lease runs out and another worker takes the job again. Every write of a
 //! result is conditional on still holding the lease, so a job is finished at most once.
+//!
+//! Along the way the worker reports the 12 steps of spec 003 (broadcast in-process for SSE, the
+//! last one written on the row) and queues the webhook events: `document.processing` when it
+//! takes the job, and `document.analyzed` / `flagged` / `failed` in the same transaction as the
+//! result, so an event is announced exactly when the result is stored.
 
 use std::sync::Arc;
+use std::time::Instant;
 
-use ledgerlens_store::{BlobKey, Blobs, ClaimedJob, JobOutcome, Store};
-use tokio::sync::watch;
+use ledgerlens_store::{BlobKey, Blobs, ClaimedJob, JobOutcome, NewEvent, Store};
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::analysis::{DocumentOptions, Failure, analyse};
+use crate::progress::{Progress, STEPS, TOTAL_STEPS};
+use crate::webhooks::payload;
 use crate::{Shared, now_ms};
 
 /// Starts the configured number of workers.
@@ -78,10 +87,37 @@ async fn process<S: Store, B: Blobs>(
     stop: &mut watch::Receiver<bool>,
 ) {
     tracing::info!("processing");
+    let started = Instant::now();
+    report(shared, &job, 1).await;
+    let processing = NewEvent {
+        event_type: "document.processing".to_owned(),
+        payload: payload(
+            "document.processing",
+            now_ms(),
+            json!({
+                "document_id": job.document.as_str(),
+                "status": "PROCESSING",
+                "step": 1,
+                "total_steps": TOTAL_STEPS,
+                "message": step_message(1),
+                "attempt": job.attempts,
+            }),
+        ),
+    };
+    match shared
+        .store
+        .enqueue_event(&job.tenant, &processing, now_ms())
+        .await
+    {
+        Ok(queued) if queued > 0 => shared.deliveries_due.notify_one(),
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "queueing document.processing failed"),
+    }
     let bytes = match load(shared, &job).await {
         Ok(bytes) => bytes,
-        Err(failure) => return finish(shared, &job, Err(failure)).await,
+        Err(failure) => return finish(shared, &job, Err(failure), started).await,
     };
+    report(shared, &job, 2).await;
     let options: DocumentOptions = match serde_json::from_str(&job.options_json) {
         Ok(options) => options,
         Err(error) => {
@@ -89,9 +125,10 @@ async fn process<S: Store, B: Blobs>(
                 code: "internal_error".to_owned(),
                 message: format!("stored options unreadable: {error}"),
             };
-            return finish(shared, &job, Err(failure)).await;
+            return finish(shared, &job, Err(failure), started).await;
         }
     };
+    let (steps_tx, mut steps_rx) = mpsc::unbounded_channel::<u32>();
     let task = {
         let shared = Arc::clone(shared);
         let filename = job.filename.clone();
@@ -105,6 +142,9 @@ async fn process<S: Store, B: Blobs>(
                 &shared.config.read_options,
                 &shared.enricher,
                 &shared.scoring,
+                &|step| {
+                    let _ = steps_tx.send(step);
+                },
             )
         })
     };
@@ -118,6 +158,7 @@ async fn process<S: Store, B: Blobs>(
     let result = loop {
         tokio::select! {
             joined = &mut task => break joined,
+            Some(step) = steps_rx.recv() => report(shared, &job, step).await,
             _ = heartbeat.tick() => {
                 match shared.store.extend_lease(&job, now_ms().saturating_add(ms(lease))).await {
                     Ok(true) => {}
@@ -143,6 +184,10 @@ async fn process<S: Store, B: Blobs>(
             }
         }
     };
+    // Steps reported just before the analysis returned.
+    while let Ok(step) = steps_rx.try_recv() {
+        report(shared, &job, step).await;
+    }
     let result = result.unwrap_or_else(|join_error| {
         tracing::error!(error = %join_error, "analysis panicked");
         Err(Failure {
@@ -150,7 +195,91 @@ async fn process<S: Store, B: Blobs>(
             message: "the analysis stopped on an internal error".to_owned(),
         })
     });
-    finish(shared, &job, result).await;
+    finish(shared, &job, result, started).await;
+}
+
+fn step_message(step: u32) -> &'static str {
+    usize::try_from(step)
+        .ok()
+        .and_then(|n| n.checked_sub(1))
+        .and_then(|n| STEPS.get(n))
+        .map_or("", |(_, message)| *message)
+}
+
+/// Publishes a completed step to this process's subscribers and writes it on the row.
+async fn report<S: Store, B: Blobs>(shared: &Shared<S, B>, job: &ClaimedJob, step: u32) {
+    shared.progress.publish(&job.document, Progress::Step(step));
+    if let Err(error) = shared.store.set_progress(job, step, now_ms()).await {
+        // Progress is advisory: the job goes on.
+        tracing::warn!(%error, step, "recording progress failed");
+    }
+}
+
+/// The terminal event's type and `data`, from the outcome (the score summary comes from the
+/// EnvoyX profile, whose fields spec 003's webhook example uses).
+fn terminal_event(
+    job: &ClaimedJob,
+    result: &Result<Vec<(String, String)>, Failure>,
+    started: Instant,
+) -> (bool, NewEvent) {
+    let processing_time = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
+    let (event_type, flagged, data) = match result {
+        Ok(analyses) => {
+            let envoyx: Value = analyses
+                .iter()
+                .find(|(profile, _)| profile == "envoyx")
+                .and_then(|(_, body)| serde_json::from_str(body).ok())
+                .unwrap_or(Value::Null);
+            let flagged = envoyx.get("status").and_then(Value::as_str) == Some("FLAGGED");
+            let status = if flagged { "FLAGGED" } else { "ANALYZED" };
+            let mut data = json!({
+                "document_id": job.document.as_str(),
+                "status": status,
+                "step": TOTAL_STEPS,
+                "total_steps": TOTAL_STEPS,
+                "message": "Bank statement analysis complete.",
+                "processing_time": processing_time,
+            });
+            if let Value::Object(object) = &mut data {
+                for field in [
+                    "credit_score",
+                    "credit_tier",
+                    "overall_risk_level",
+                    "is_legitimate",
+                    "flag_count",
+                ] {
+                    if let Some(value) = envoyx.get(field) {
+                        object.insert(field.to_owned(), value.clone());
+                    }
+                }
+            }
+            let event = if flagged {
+                "document.flagged"
+            } else {
+                "document.analyzed"
+            };
+            (event, flagged, data)
+        }
+        Err(failure) => (
+            "document.failed",
+            false,
+            json!({
+                "document_id": job.document.as_str(),
+                "status": "FAILED",
+                "total_steps": TOTAL_STEPS,
+                "message": failure.message,
+                "failure": { "code": failure.code, "message": failure.message },
+                "processing_time": processing_time,
+            }),
+        ),
+    };
+    (
+        flagged,
+        NewEvent {
+            event_type: event_type.to_owned(),
+            payload: payload(event_type, now_ms(), data),
+        },
+    )
 }
 
 async fn load<S: Store, B: Blobs>(
@@ -179,19 +308,43 @@ async fn finish<S: Store, B: Blobs>(
     shared: &Shared<S, B>,
     job: &ClaimedJob,
     result: Result<Vec<(String, String)>, Failure>,
+    started: Instant,
 ) {
+    let (flagged, event) = terminal_event(job, &result, started);
+    if result.is_ok() {
+        // Step 11: duplicate detection is not implemented yet; the step says so.
+        report(shared, job, 11).await;
+    }
     let outcome = match result {
-        Ok(analyses) => JobOutcome::Analyzed {
-            analyses,
-            flagged: false,
-        },
+        Ok(analyses) => JobOutcome::Analyzed { analyses, flagged },
         Err(Failure { code, message }) => {
             tracing::info!(%code, %message, "failed");
             JobOutcome::Failed { code, message }
         }
     };
-    match shared.store.finish_job(job, outcome, now_ms()).await {
-        Ok(true) => tracing::info!("done"),
+    let analysed = matches!(outcome, JobOutcome::Analyzed { .. });
+    match shared
+        .store
+        .finish_job(job, outcome, Some(event), now_ms())
+        .await
+    {
+        Ok(true) => {
+            tracing::info!("done");
+            shared.deliveries_due.notify_one();
+            if analysed {
+                // Stored with the result (finish_job sets the step to 12).
+                shared
+                    .progress
+                    .publish(&job.document, Progress::Step(TOTAL_STEPS));
+            }
+            match shared.store.get_document(&job.tenant, &job.document).await {
+                Ok(Some(record)) => shared
+                    .progress
+                    .publish(&job.document, Progress::End(Box::new(record))),
+                Ok(None) => {}
+                Err(error) => tracing::warn!(%error, "reading the finished document failed"),
+            }
+        }
         Ok(false) => tracing::warn!("the job was no longer ours; result dropped"),
         Err(error) => {
             // The lease will expire and another attempt will run: at-least-once processing.

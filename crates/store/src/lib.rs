@@ -4,6 +4,8 @@
 //! - [`Store`]: the records — tenants, API keys, OAuth clients, documents (which are also the
 //!   job queue) and analyses. [`SqliteStore`] is the embedded default; a PostgreSQL backend will
 //!   implement the same trait with its own migrations.
+//!   It also keeps webhook subscriptions and their outbox of messages (queued in the same
+//!   transaction as the job result they announce, so a crash cannot lose one).
 //! - [`Blobs`]: the uploaded originals. [`LocalBlobs`] keeps them as files; an S3-compatible
 //!   backend will implement the same trait.
 //!
@@ -16,6 +18,7 @@ mod error;
 mod ids;
 mod records;
 mod sqlite;
+mod webhooks;
 
 use std::future::Future;
 
@@ -27,6 +30,10 @@ pub use records::{
     NewDocument, OAuthClientCreated, PageCursor,
 };
 pub use sqlite::SqliteStore;
+pub use webhooks::{
+    AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryRecord, DeliveryStatus, NewEvent,
+    NewWebhook, WebhookRecord,
+};
 
 /// The records of the service, whatever database holds them.
 ///
@@ -120,13 +127,96 @@ pub trait Store: Clone + Send + Sync + 'static {
         until_ms: i64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Ends a job the worker holds: stores the analyses (on success) and the final status in
-    /// one transaction, and erases the job's secrets. False if the worker no longer held it
-    /// (lease expired and re-claimed, or the document was deleted).
+    /// Ends a job the worker holds: stores the analyses (on success), the final status and the
+    /// webhook messages announcing it in one transaction, and erases the job's secrets. False if
+    /// the worker no longer held it (lease expired and re-claimed, or the document was deleted);
+    /// then nothing is written and no event is queued, so an event is announced once.
     fn finish_job(
         &self,
         job: &ClaimedJob,
         outcome: JobOutcome,
+        event: Option<NewEvent>,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Records the last processing step (1–12) a worker reached, if it still holds the job.
+    fn set_progress(
+        &self,
+        job: &ClaimedJob,
+        step: u32,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Queues `event` for every active subscription of the tenant whose filter takes it;
+    /// returns how many messages were queued.
+    fn enqueue_event(
+        &self,
+        tenant: &TenantId,
+        event: &NewEvent,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Stores a new subscription.
+    fn create_webhook(
+        &self,
+        webhook: NewWebhook,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<WebhookRecord, StoreError>> + Send;
+
+    /// The tenant's subscriptions, oldest first.
+    fn list_webhooks(
+        &self,
+        tenant: &TenantId,
+    ) -> impl Future<Output = Result<Vec<WebhookRecord>, StoreError>> + Send;
+
+    /// One subscription of the tenant; `None` for another tenant's id as for an unknown one.
+    fn get_webhook(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> impl Future<Output = Result<Option<WebhookRecord>, StoreError>> + Send;
+
+    /// Deletes a subscription with its messages and their log; false if the tenant has none
+    /// of that id.
+    fn delete_webhook(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The messages of a subscription, newest first, with every attempt; `None` when the tenant
+    /// has no such subscription.
+    fn list_deliveries(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        limit: u32,
+    ) -> impl Future<Output = Result<Option<Vec<DeliveryRecord>>, StoreError>> + Send;
+
+    /// Queues a message again for an attempt now, with a fresh retry schedule; false when the
+    /// tenant has no such message under that subscription.
+    fn redeliver(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        delivery: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Atomically takes the most overdue pending message (any tenant: this is the sender's
+    /// queue) until `now_ms + claim_ms`; if the sender dies, the message is due again then.
+    fn claim_delivery(
+        &self,
+        now_ms: i64,
+        claim_ms: i64,
+    ) -> impl Future<Output = Result<Option<ClaimedDelivery>, StoreError>> + Send;
+
+    /// Logs an attempt and moves the message on (delivered, retry at, or failed). The message
+    /// is updated only if still held by this claim; the attempt is logged either way.
+    fn record_attempt(
+        &self,
+        claimed: &ClaimedDelivery,
+        outcome: &AttemptOutcome,
         now_ms: i64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 

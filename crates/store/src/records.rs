@@ -121,6 +121,8 @@ pub struct DocumentRecord {
     pub started_at_ms: Option<i64>,
     /// End of processing, Unix ms.
     pub finished_at_ms: Option<i64>,
+    /// The last of the 12 processing steps reached (spec 003), once a worker started.
+    pub progress_step: Option<u32>,
 }
 
 /// Position in a listing: the last item seen (newest first order).

@@ -20,8 +20,10 @@ use sqlx::{Row, query};
 use crate::ids::random_hex;
 use crate::records::DocumentStatus;
 use crate::{
-    ApiKeyCreated, ClaimedJob, DocumentId, DocumentPage, DocumentRecord, JobOutcome, NewDocument,
-    OAuthClientCreated, PageCursor, Store, StoreError, TenantId, hash_secret, random_token,
+    ApiKeyCreated, AttemptOutcome, AttemptRecord, ClaimedDelivery, ClaimedJob, DeliveryRecord,
+    DeliveryStatus, DocumentId, DocumentPage, DocumentRecord, JobOutcome, NewDocument, NewEvent,
+    NewWebhook, OAuthClientCreated, PageCursor, Store, StoreError, TenantId, WebhookRecord,
+    hash_secret, random_token,
 };
 
 /// How long a writer waits for another before giving up.
@@ -32,16 +34,30 @@ const MAX_CONNECTIONS: u32 = 8;
 
 /// The versioned migrations, embedded in the binary so a deployed server needs no files beside
 /// it. A test checks that every file of `migrations/sqlite` is listed here.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial",
-    include_str!("../migrations/sqlite/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial",
+        include_str!("../migrations/sqlite/0001_initial.sql"),
+    ),
+    (
+        2,
+        "webhooks",
+        include_str!("../migrations/sqlite/0002_webhooks.sql"),
+    ),
+];
 
 /// The columns of a document, in the order [`document_from_row`] reads them by name.
 const DOCUMENT_COLUMNS: &str = "id, tenant_id, filename, sha256, size_bytes, format, status, \
      failure_code, failure_message, options, attempts, created_at, updated_at, started_at, \
-     finished_at";
+     finished_at, progress_step";
+
+/// The columns of a subscription, as [`webhook_from_row`] reads them.
+const WEBHOOK_COLUMNS: &str = "id, tenant_id, url, events, secret, created_at, active";
+
+/// The columns of a message, as [`delivery_from_row`] reads them.
+const DELIVERY_COLUMNS: &str = "id, subscription_id, event_type, payload, status, attempts, \
+     next_attempt_at, last_response_code, last_error, created_at, delivered_at";
 
 /// The store on SQLite.
 #[derive(Clone, Debug)]
@@ -130,7 +146,72 @@ fn document_from_row(row: &SqliteRow) -> Result<DocumentRecord, StoreError> {
         updated_at_ms: row.try_get("updated_at")?,
         started_at_ms: row.try_get("started_at")?,
         finished_at_ms: row.try_get("finished_at")?,
+        progress_step: row.try_get::<Option<i64>, _>("progress_step")?.map(to_u32),
     })
+}
+
+fn to_code(value: Option<i64>) -> Option<u16> {
+    value.and_then(|v| u16::try_from(v).ok())
+}
+
+fn webhook_from_row(row: &SqliteRow) -> Result<WebhookRecord, StoreError> {
+    let events: String = row.try_get("events")?;
+    let events: Vec<String> = serde_json::from_str(&events)
+        .map_err(|e| StoreError::Corrupt(format!("webhook event filter: {e}")))?;
+    Ok(WebhookRecord {
+        id: row.try_get("id")?,
+        tenant: TenantId::from_db(row.try_get("tenant_id")?),
+        url: row.try_get("url")?,
+        events,
+        secret: row.try_get("secret")?,
+        created_at_ms: row.try_get("created_at")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+    })
+}
+
+fn delivery_from_row(row: &SqliteRow) -> Result<DeliveryRecord, StoreError> {
+    let status: String = row.try_get("status")?;
+    let status = DeliveryStatus::parse(&status)
+        .ok_or_else(|| StoreError::Corrupt(format!("unknown delivery status {status:?}")))?;
+    Ok(DeliveryRecord {
+        id: row.try_get("id")?,
+        subscription_id: row.try_get("subscription_id")?,
+        event_type: row.try_get("event_type")?,
+        payload: row.try_get("payload")?,
+        status,
+        attempts: to_u32(row.try_get("attempts")?),
+        next_attempt_at_ms: row.try_get("next_attempt_at")?,
+        last_response_code: to_code(row.try_get("last_response_code")?),
+        last_error: row.try_get("last_error")?,
+        created_at_ms: row.try_get("created_at")?,
+        delivered_at_ms: row.try_get("delivered_at")?,
+        log: Vec::new(),
+    })
+}
+
+/// Queues `event` for the tenant's matching subscriptions, inside the caller's transaction
+/// (or on the pool). Message ids come from SQLite's own random source, one per row.
+async fn enqueue<'e, E: sqlx::SqliteExecutor<'e>>(
+    executor: E,
+    tenant: &TenantId,
+    event: &NewEvent,
+    now_ms: i64,
+) -> Result<u64, StoreError> {
+    let done = query(
+        "INSERT INTO webhook_deliveries (id, tenant_id, subscription_id, event_type, payload, \
+         status, next_attempt_at, created_at) \
+         SELECT 'msg_' || lower(hex(randomblob(16))), s.tenant_id, s.id, ?2, ?3, 'pending', ?4, ?4 \
+         FROM webhook_subscriptions s \
+         WHERE s.tenant_id = ?1 AND s.active = 1 \
+         AND EXISTS (SELECT 1 FROM json_each(s.events) e WHERE e.value = ?2 OR e.value = '*')",
+    )
+    .bind(tenant.as_str())
+    .bind(&event.event_type)
+    .bind(&event.payload)
+    .bind(now_ms)
+    .execute(executor)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 impl Store for SqliteStore {
@@ -407,6 +488,7 @@ impl Store for SqliteStore {
         &self,
         job: &ClaimedJob,
         outcome: JobOutcome,
+        event: Option<NewEvent>,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         let (status, code, message, analyses) = match outcome {
@@ -429,7 +511,8 @@ impl Store for SqliteStore {
         let done = query(
             "UPDATE documents SET status = ?1, failure_code = ?2, failure_message = ?3, \
              secret_password = NULL, lease_owner = NULL, lease_expires_at = NULL, \
-             finished_at = ?4, updated_at = ?4 \
+             finished_at = ?4, updated_at = ?4, \
+             progress_step = CASE WHEN ?1 = 'FAILED' THEN progress_step ELSE 12 END \
              WHERE id = ?5 AND tenant_id = ?6 AND lease_owner = ?7 AND status = 'PROCESSING'",
         )
         .bind(status.as_str())
@@ -460,6 +543,9 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some(event) = event {
+            enqueue(&mut *tx, &job.tenant, &event, now_ms).await?;
+        }
         tx.commit().await?;
         Ok(true)
     }
@@ -476,6 +562,252 @@ impl Store for SqliteStore {
         .bind(&job.lease_owner)
         .execute(&self.pool)
         .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_progress(
+        &self,
+        job: &ClaimedJob,
+        step: u32,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = query(
+            "UPDATE documents SET progress_step = ?1, updated_at = ?2 \
+             WHERE id = ?3 AND tenant_id = ?4 AND lease_owner = ?5 AND status = 'PROCESSING'",
+        )
+        .bind(i64::from(step))
+        .bind(now_ms)
+        .bind(job.document.as_str())
+        .bind(job.tenant.as_str())
+        .bind(&job.lease_owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn enqueue_event(
+        &self,
+        tenant: &TenantId,
+        event: &NewEvent,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
+        enqueue(&self.pool, tenant, event, now_ms).await
+    }
+
+    async fn create_webhook(
+        &self,
+        webhook: NewWebhook,
+        now_ms: i64,
+    ) -> Result<WebhookRecord, StoreError> {
+        let id = format!("whk_{}", random_hex(16)?);
+        let events = serde_json::to_string(&webhook.events)
+            .map_err(|e| StoreError::Invalid(format!("event filter: {e}")))?;
+        let sql = format!(
+            "INSERT INTO webhook_subscriptions (id, tenant_id, url, events, secret, created_at, active) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1) RETURNING {WEBHOOK_COLUMNS}"
+        );
+        let row = query(&sql)
+            .bind(&id)
+            .bind(webhook.tenant.as_str())
+            .bind(&webhook.url)
+            .bind(events)
+            .bind(&webhook.secret)
+            .bind(now_ms)
+            .fetch_one(&self.pool)
+            .await?;
+        webhook_from_row(&row)
+    }
+
+    async fn list_webhooks(&self, tenant: &TenantId) -> Result<Vec<WebhookRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {WEBHOOK_COLUMNS} FROM webhook_subscriptions WHERE tenant_id = ?1 \
+             ORDER BY created_at, id"
+        );
+        let rows = query(&sql)
+            .bind(tenant.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(webhook_from_row).collect()
+    }
+
+    async fn get_webhook(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> Result<Option<WebhookRecord>, StoreError> {
+        let sql = format!(
+            "SELECT {WEBHOOK_COLUMNS} FROM webhook_subscriptions WHERE id = ?1 AND tenant_id = ?2"
+        );
+        let row = query(&sql)
+            .bind(id)
+            .bind(tenant.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(webhook_from_row).transpose()
+    }
+
+    async fn delete_webhook(&self, tenant: &TenantId, id: &str) -> Result<bool, StoreError> {
+        // Foreign keys cascade to the messages and their attempts.
+        let done = query("DELETE FROM webhook_subscriptions WHERE id = ?1 AND tenant_id = ?2")
+            .bind(id)
+            .bind(tenant.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn list_deliveries(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        limit: u32,
+    ) -> Result<Option<Vec<DeliveryRecord>>, StoreError> {
+        if self.get_webhook(tenant, subscription).await?.is_none() {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries \
+             WHERE tenant_id = ?1 AND subscription_id = ?2 \
+             ORDER BY created_at DESC, id DESC LIMIT ?3"
+        );
+        let rows = query(&sql)
+            .bind(tenant.as_str())
+            .bind(subscription)
+            .bind(i64::from(limit.clamp(1, 1000)))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut deliveries = rows
+            .iter()
+            .map(delivery_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        for delivery in &mut deliveries {
+            let attempts = query(
+                "SELECT attempted_at, response_code, error, duration_ms FROM webhook_attempts \
+                 WHERE delivery_id = ?1 AND tenant_id = ?2 ORDER BY id",
+            )
+            .bind(&delivery.id)
+            .bind(tenant.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+            delivery.log = attempts
+                .iter()
+                .map(|row| {
+                    Ok(AttemptRecord {
+                        attempted_at_ms: row.try_get("attempted_at")?,
+                        response_code: to_code(row.try_get("response_code")?),
+                        error: row.try_get("error")?,
+                        duration_ms: row.try_get("duration_ms")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        }
+        Ok(Some(deliveries))
+    }
+
+    async fn redeliver(
+        &self,
+        tenant: &TenantId,
+        subscription: &str,
+        delivery: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = query(
+            "UPDATE webhook_deliveries SET status = 'pending', retry_index = 0, \
+             next_attempt_at = ?1 \
+             WHERE id = ?2 AND tenant_id = ?3 AND subscription_id = ?4",
+        )
+        .bind(now_ms)
+        .bind(delivery)
+        .bind(tenant.as_str())
+        .bind(subscription)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn claim_delivery(
+        &self,
+        now_ms: i64,
+        claim_ms: i64,
+    ) -> Result<Option<ClaimedDelivery>, StoreError> {
+        let until = now_ms.saturating_add(claim_ms);
+        // One statement: two senders can never hold the same message (SQLite's write lock).
+        let row = query(
+            "UPDATE webhook_deliveries SET next_attempt_at = ?2 \
+             WHERE id = (SELECT id FROM webhook_deliveries \
+                         WHERE status = 'pending' AND next_attempt_at <= ?1 \
+                         ORDER BY next_attempt_at, id LIMIT 1) \
+             RETURNING id, tenant_id, subscription_id, event_type, payload, retry_index",
+        )
+        .bind(now_ms)
+        .bind(until)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let tenant = TenantId::from_db(row.try_get("tenant_id")?);
+        let subscription_id: String = row.try_get("subscription_id")?;
+        let Some(webhook) = self.get_webhook(&tenant, &subscription_id).await? else {
+            return Err(StoreError::Corrupt(format!(
+                "message of a missing subscription {subscription_id}"
+            )));
+        };
+        Ok(Some(ClaimedDelivery {
+            id: row.try_get("id")?,
+            tenant,
+            subscription_id,
+            url: webhook.url,
+            secret: webhook.secret,
+            event_type: row.try_get("event_type")?,
+            payload: row.try_get("payload")?,
+            retry_index: to_u32(row.try_get("retry_index")?),
+            claim_until_ms: until,
+        }))
+    }
+
+    async fn record_attempt(
+        &self,
+        claimed: &ClaimedDelivery,
+        outcome: &AttemptOutcome,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        query(
+            "INSERT INTO webhook_attempts (delivery_id, tenant_id, attempted_at, response_code, \
+             error, duration_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .bind(&claimed.id)
+        .bind(claimed.tenant.as_str())
+        .bind(now_ms)
+        .bind(outcome.response_code.map(i64::from))
+        .bind(outcome.error.as_deref())
+        .bind(outcome.duration_ms)
+        .execute(&mut *tx)
+        .await?;
+        let (status, next, delivered_at) = if outcome.delivered {
+            (DeliveryStatus::Delivered, None, Some(now_ms))
+        } else if let Some(at) = outcome.retry_at_ms {
+            (DeliveryStatus::Pending, Some(at), None)
+        } else {
+            (DeliveryStatus::Failed, None, None)
+        };
+        let done = query(
+            "UPDATE webhook_deliveries SET status = ?1, next_attempt_at = ?2, \
+             delivered_at = COALESCE(?3, delivered_at), attempts = attempts + 1, \
+             retry_index = CASE WHEN ?1 = 'delivered' THEN retry_index ELSE retry_index + 1 END, \
+             last_response_code = ?4, last_error = ?5 \
+             WHERE id = ?6 AND tenant_id = ?7 AND status = 'pending' AND next_attempt_at = ?8",
+        )
+        .bind(status.as_str())
+        .bind(next)
+        .bind(delivered_at)
+        .bind(outcome.response_code.map(i64::from))
+        .bind(outcome.error.as_deref())
+        .bind(&claimed.id)
+        .bind(claimed.tenant.as_str())
+        .bind(claimed.claim_until_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 }

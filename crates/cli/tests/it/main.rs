@@ -17,6 +17,7 @@ mod report;
 mod scans;
 mod score;
 mod serve;
+mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -16,7 +16,7 @@ use crate::{ledgerlens, sample, temp_dir};
 const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
 /// A server process for one test; killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     _stdout: BufReader<ChildStdout>,
     address: SocketAddr,
@@ -24,13 +24,20 @@ struct Server {
 }
 
 impl Server {
-    fn start(dir: &Path) -> Server {
+    pub(crate) fn start(dir: &Path) -> Server {
+        Server::start_with(dir, &[])
+    }
+
+    /// A server with extra `serve` flags (e.g. `--allow-private-webhooks`).
+    pub(crate) fn start_with(dir: &Path, flags: &[&str]) -> Server {
         let data_dir = dir.join("data");
         let log = std::fs::File::create(dir.join("server.log")).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_ledgerlens"))
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(&data_dir)
+            .args(flags)
             .env_remove("DATABASE_URL")
+            .env_remove("LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS")
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
             .spawn()
@@ -59,7 +66,7 @@ impl Server {
     }
 
     /// A new API key of `tenant`, through the CLI; returns (tenant id, key).
-    fn key(&self, tenant: &str) -> (String, String) {
+    pub(crate) fn key(&self, tenant: &str) -> (String, String) {
         let out = ledgerlens([
             "admin",
             "create-key",
@@ -84,7 +91,7 @@ impl Server {
         (tenant_id, key)
     }
 
-    fn request(
+    pub(crate) fn request(
         &self,
         method: &str,
         path: &str,
@@ -99,11 +106,11 @@ impl Server {
         http(self.address, method, path, &headers, body)
     }
 
-    fn get(&self, path: &str, key: Option<&str>) -> Response {
+    pub(crate) fn get(&self, path: &str, key: Option<&str>) -> Response {
         self.request("GET", path, key, &[], b"")
     }
 
-    fn upload(&self, key: &str, fields: &[Part<'_>]) -> Response {
+    pub(crate) fn upload(&self, key: &str, fields: &[Part<'_>]) -> Response {
         let (content_type, body) = multipart(fields);
         self.request(
             "POST",
@@ -115,7 +122,7 @@ impl Server {
     }
 
     /// Polls a document until it leaves PENDING/PROCESSING.
-    fn wait_done(&self, key: &str, id: &str) -> Value {
+    pub(crate) fn wait_done(&self, key: &str, id: &str) -> Value {
         let started = Instant::now();
         loop {
             let doc = self.get(&format!("/v1/documents/{id}"), Some(key)).json();
@@ -154,21 +161,21 @@ impl Drop for Server {
 
 /// One answer.
 #[derive(Debug)]
-struct Response {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Response {
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
             panic!(
                 "{e}: {} {:?}",
@@ -179,7 +186,7 @@ impl Response {
     }
 
     /// Checks the one error shape, that its request id is the header's, and returns the code.
-    fn error_code(&self, status: u16) -> String {
+    pub(crate) fn error_code(&self, status: u16) -> String {
         assert_eq!(
             self.status,
             status,
@@ -199,7 +206,7 @@ impl Response {
 /// end, chunked encoding decoded. It costs no build time (reqwest without TLS measured +18 s) and
 /// sends the broken requests these tests need (a lying `Content-Length`, a truncated multipart
 /// body) that a client library works to prevent.
-fn http(
+pub(crate) fn http(
     address: SocketAddr,
     method: &str,
     path: &str,
@@ -275,11 +282,11 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 }
 
 /// One multipart field: name, optional file name, content.
-type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
+pub(crate) type Part<'a> = (&'a str, Option<&'a str>, &'a [u8]);
 
 const BOUNDARY: &str = "ledgerlens-test-boundary-7f3a";
 
-fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
     let mut body = Vec::new();
     for (name, filename, content) in parts {
         body.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());
@@ -303,7 +310,7 @@ fn multipart(parts: &[Part<'_>]) -> (String, Vec<u8>) {
 }
 
 /// Uploads a file and returns the new document's id.
-fn upload_file(server: &Server, key: &str, path: &Path) -> String {
+pub(crate) fn upload_file(server: &Server, key: &str, path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap();
     let name = path.file_name().unwrap().to_str().unwrap();
     let response = server.upload(key, &[("file", Some(name), &bytes)]);

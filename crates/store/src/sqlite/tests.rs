@@ -121,8 +121,18 @@ async fn a_job_is_claimed_once_until_its_lease_expires() {
         .unwrap()
         .unwrap();
     assert_eq!(again.attempts, 2);
-    assert!(!store.finish_job(&job, analyzed(), 100_000).await.unwrap());
-    assert!(store.finish_job(&again, analyzed(), 100_000).await.unwrap());
+    assert!(
+        !store
+            .finish_job(&job, analyzed(), None, 100_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .finish_job(&again, analyzed(), None, 100_000)
+            .await
+            .unwrap()
+    );
     let record = store.get_document(&a, &doc.id).await.unwrap().unwrap();
     assert_eq!(record.status, DocumentStatus::Analyzed);
     assert_eq!(record.attempts, 2);
@@ -211,7 +221,7 @@ async fn failure_keeps_code_and_message() {
         code: "malformed_file".to_owned(),
         message: "row 3: bad amount".to_owned(),
     };
-    assert!(store.finish_job(&job, failed, 20).await.unwrap());
+    assert!(store.finish_job(&job, failed, None, 20).await.unwrap());
     let record = store.get_document(&a, &doc.id).await.unwrap().unwrap();
     assert_eq!(record.status, DocumentStatus::Failed);
     assert_eq!(record.failure_code.as_deref(), Some("malformed_file"));
@@ -260,4 +270,149 @@ async fn listing_pages_newest_first_without_gaps_or_repeats() {
     sorted.sort_by_key(|id| id.as_str().to_owned());
     sorted.dedup();
     assert_eq!(sorted.len(), 5);
+}
+
+fn hook(tenant: &TenantId, events: &[&str]) -> NewWebhook {
+    NewWebhook {
+        tenant: tenant.clone(),
+        url: "http://receiver.example/hook".to_owned(),
+        events: events.iter().map(|e| (*e).to_owned()).collect(),
+        secret: "whsec_c2VjcmV0".to_owned(),
+    }
+}
+
+fn event(kind: &str) -> NewEvent {
+    NewEvent {
+        event_type: kind.to_owned(),
+        payload: format!("{{\"type\":\"{kind}\"}}"),
+    }
+}
+
+#[tokio::test]
+async fn events_reach_matching_subscriptions_of_their_tenant_only() {
+    let store = store().await;
+    let acme = store.ensure_tenant("acme", 1).await.unwrap();
+    let other = store.ensure_tenant("other", 1).await.unwrap();
+    let all = store.create_webhook(hook(&acme, &["*"]), 1).await.unwrap();
+    let failed_only = store
+        .create_webhook(hook(&acme, &["document.failed"]), 2)
+        .await
+        .unwrap();
+    let foreign = store.create_webhook(hook(&other, &["*"]), 3).await.unwrap();
+    assert_eq!(all.secret, "whsec_c2VjcmV0");
+    assert_eq!(
+        store
+            .enqueue_event(&acme, &event("document.analyzed"), 10)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        store
+            .enqueue_event(&acme, &event("document.failed"), 10)
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(store.get_webhook(&other, &all.id).await.unwrap().is_none());
+    assert!(
+        store
+            .list_deliveries(&other, &all.id, 10)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store
+            .list_deliveries(&acme, &failed_only.id, 10)
+            .await
+            .unwrap()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .list_deliveries(&other, &foreign.id, 10)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(!store.delete_webhook(&other, &all.id).await.unwrap());
+    assert!(store.delete_webhook(&acme, &all.id).await.unwrap());
+    assert!(
+        store
+            .list_deliveries(&acme, &all.id, 10)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn a_message_is_claimed_once_retried_on_schedule_and_logged() {
+    let store = store().await;
+    let acme = store.ensure_tenant("acme", 1).await.unwrap();
+    let sub = store.create_webhook(hook(&acme, &["*"]), 1).await.unwrap();
+    store
+        .enqueue_event(&acme, &event("document.analyzed"), 10)
+        .await
+        .unwrap();
+    let claimed = store.claim_delivery(10, 60_000).await.unwrap().unwrap();
+    assert_eq!(claimed.url, sub.url);
+    assert_eq!(claimed.retry_index, 0);
+    // Held: nobody else gets it.
+    assert!(store.claim_delivery(11, 60_000).await.unwrap().is_none());
+    let failure = AttemptOutcome {
+        response_code: Some(500),
+        error: None,
+        duration_ms: 3,
+        delivered: false,
+        retry_at_ms: Some(5_010),
+    };
+    assert!(store.record_attempt(&claimed, &failure, 10).await.unwrap());
+    // A stale claim writes nothing more.
+    assert!(!store.record_attempt(&claimed, &failure, 10).await.unwrap());
+    assert!(store.claim_delivery(5_000, 60_000).await.unwrap().is_none());
+    let again = store.claim_delivery(5_010, 60_000).await.unwrap().unwrap();
+    assert_eq!(again.id, claimed.id);
+    assert_eq!(again.retry_index, 1);
+    let success = AttemptOutcome {
+        response_code: Some(204),
+        error: None,
+        duration_ms: 2,
+        delivered: true,
+        retry_at_ms: None,
+    };
+    assert!(store.record_attempt(&again, &success, 5_011).await.unwrap());
+    let log = store
+        .list_deliveries(&acme, &sub.id, 10)
+        .await
+        .unwrap()
+        .unwrap();
+    let delivery = log.first().unwrap();
+    assert_eq!(delivery.status, DeliveryStatus::Delivered);
+    assert_eq!(delivery.attempts, 2);
+    assert_eq!(delivery.log.len(), 3);
+    assert_eq!(delivery.delivered_at_ms, Some(5_011));
+    // Redelivery: pending now, same id, fresh schedule.
+    let other = store.ensure_tenant("other", 1).await.unwrap();
+    assert!(
+        !store
+            .redeliver(&other, &sub.id, &delivery.id, 6_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .redeliver(&acme, &sub.id, &delivery.id, 6_000)
+            .await
+            .unwrap()
+    );
+    let third = store.claim_delivery(6_000, 60_000).await.unwrap().unwrap();
+    assert_eq!(
+        (third.id.as_str(), third.retry_index),
+        (delivery.id.as_str(), 0)
+    );
 }
