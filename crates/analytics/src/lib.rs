@@ -9,6 +9,7 @@ pub mod affinity;
 pub mod balances;
 pub mod cashflow;
 pub mod credit;
+pub mod facts;
 pub mod income;
 pub mod indicators;
 pub mod ledger;
@@ -20,6 +21,7 @@ pub mod prepare;
 pub mod profiles;
 pub mod spend;
 
+pub use facts::Facts;
 pub use ledger::{AccountLedger, Entry, Ledger};
 pub use options::{AnalysisOptions, StatementType};
 pub use prepare::Prepared;

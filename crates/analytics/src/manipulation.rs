@@ -8,7 +8,7 @@
 //! "EnvoyX"), gives its raw figures (what scoring weighs) and a `triggered` verdict (whether the
 //! pattern is there at all). Money stays exact; only shares are floats.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 use ledgerlens_enrich::{Channel, LoanRole};
@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 
 use crate::balances::DailyBalances;
-use crate::ledger::{Entry, Ledger, money_number, ratio, sum};
+use crate::ledger::{Entry, FastMap, FastSet, Ledger, money_number, ratio, sum};
 
 /// Serialises exact money as a JSON number (EnvoyX prints amounts as numbers).
 pub fn money<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
@@ -305,6 +305,22 @@ pub fn signals(input: &SignalInputs<'_, '_>) -> ManipulationSignals {
     }
 }
 
+/// The stable sort by (day, `then`) of `items`, which usually come in day order already (the
+/// ledger's): then only each day's run is sorted, comparing far fewer amounts.
+fn sort_by_day<T>(
+    items: &mut [T],
+    day: impl Fn(&T) -> NaiveDate,
+    mut then: impl FnMut(&T, &T) -> std::cmp::Ordering,
+) {
+    if items.is_sorted_by_key(&day) {
+        for run in items.chunk_by_mut(|a, b| day(a) == day(b)) {
+            run.sort_by(&mut then);
+        }
+    } else {
+        items.sort_by(|a, b| day(a).cmp(&day(b)).then_with(|| then(a, b)));
+    }
+}
+
 /// `days` days before `date` (saturating at the calendar's start).
 fn before(date: NaiveDate, days: i64) -> NaiveDate {
     date.checked_sub_days(chrono::Days::new(u64::try_from(days).unwrap_or(0)))
@@ -425,9 +441,29 @@ pub fn coefficient_of_variation(values: &[Decimal]) -> f64 {
 }
 
 fn stable(input: &SignalInputs<'_, '_>) -> StableBalances {
-    let mut days: BTreeSet<(usize, NaiveDate)> = BTreeSet::new();
+    // Distinct (account, day) pairs in (account, day) order. Entries come by date, so each
+    // account's days arrive sorted and a repeat is the previous day: one pass, no set.
+    let mut per_account: Vec<Vec<NaiveDate>> = vec![Vec::new(); input.accounts.len()];
+    let mut in_order = true;
+    let mut previous: Option<NaiveDate> = None;
     for entry in input.ledger.in_currency() {
-        days.insert((entry.account, entry.date()));
+        let day = entry.date();
+        in_order &= previous.is_none_or(|p| p <= day);
+        previous = Some(day);
+        if let Some(list) = per_account.get_mut(entry.account)
+            && list.last() != Some(&day)
+        {
+            list.push(day);
+        }
+    }
+    let mut days: Vec<(usize, NaiveDate)> = per_account
+        .iter()
+        .enumerate()
+        .flat_map(|(account, list)| list.iter().map(move |day| (account, *day)))
+        .collect();
+    if !in_order {
+        days.sort_unstable();
+        days.dedup();
     }
     let values: Vec<Decimal> = days
         .iter()
@@ -436,11 +472,21 @@ fn stable(input: &SignalInputs<'_, '_>) -> StableBalances {
             series.window(*day, *day).first().copied()
         })
         .collect();
-    let mut counts: BTreeMap<Decimal, usize> = BTreeMap::new();
-    for value in values.iter().filter(|v| !v.is_zero()) {
-        *counts.entry(value.normalize()).or_default() += 1;
-    }
-    let most_repeated_balance_days = counts.values().copied().max().unwrap_or(0);
+    // Equal values normalise to one (mantissa, scale): sort those and count the runs.
+    let mut normal: Vec<(i128, u32)> = values
+        .iter()
+        .filter(|v| !v.is_zero())
+        .map(|v| {
+            let n = v.normalize();
+            (n.mantissa(), n.scale())
+        })
+        .collect();
+    normal.sort_unstable();
+    let most_repeated_balance_days = normal
+        .chunk_by(|a, b| a == b)
+        .map(<[_]>::len)
+        .max()
+        .unwrap_or(0);
     let n = values.len();
     let coefficient_of_variation = coefficient_of_variation(&values);
     let repeated_share = count_ratio(most_repeated_balance_days, n);
@@ -459,16 +505,22 @@ fn stable(input: &SignalInputs<'_, '_>) -> StableBalances {
 /// True for an amount with one significant digit of at least [`ROUND_MIN_MAJOR`] major units
 /// (1 000, 50 000, 1 000 000 — not 1 500 or 74 000).
 pub fn is_round(amount: Decimal) -> bool {
-    let value = amount.abs();
-    if value < Decimal::from(ROUND_MIN_MAJOR) || !value.fract().is_zero() {
+    // On the integer mantissa: |amount| = mantissa / 10^scale, exactly.
+    let mantissa = amount.mantissa().unsigned_abs();
+    let Some(unit) = 10u128.checked_pow(amount.scale()) else {
+        return false;
+    };
+    if unit == 0 || !mantissa.is_multiple_of(unit) {
         return false;
     }
-    let mut v = value.trunc();
-    let ten = Decimal::TEN;
-    while (v % ten).is_zero() && !v.is_zero() {
-        v /= ten;
+    let mut v = mantissa / unit;
+    if v < ROUND_MIN_MAJOR.unsigned_abs().into() {
+        return false;
     }
-    v < ten
+    while v.is_multiple_of(10) && v != 0 {
+        v /= 10;
+    }
+    v < 10
 }
 
 fn round_deposits(credits: &[&Entry<'_>]) -> RoundDeposits {
@@ -499,18 +551,31 @@ fn round_deposits(credits: &[&Entry<'_>]) -> RoundDeposits {
 }
 
 fn coordinated(credits: &[&Entry<'_>]) -> CoordinatedInflows {
-    let mut by_day: BTreeMap<NaiveDate, Vec<(Decimal, &str)>> = BTreeMap::new();
+    // Credits come in date order: group consecutive days instead of mapping them.
+    let mut by_day: Vec<(NaiveDate, Vec<(Decimal, &str)>)> = Vec::new();
     for entry in credits {
         if entry.is_internal() || entry.enr.channel == Channel::Cash {
             continue;
         }
         if let Some(payer) = &entry.enr.counterparty {
-            by_day
-                .entry(entry.date())
-                .or_default()
-                .push((entry.amount(), &payer.key));
+            let item = (entry.amount(), &*payer.key);
+            match by_day.last_mut() {
+                Some((day, items)) if *day == entry.date() => items.push(item),
+                _ => by_day.push((entry.date(), vec![item])),
+            }
         }
     }
+    // Should the ledger ever not be in date order, the grouping above would split a day.
+    by_day.sort_by_key(|(day, _)| *day);
+    let mut merged: Vec<(NaiveDate, Vec<(Decimal, &str)>)> = Vec::with_capacity(by_day.len());
+    for (day, items) in by_day {
+        match merged.last_mut() {
+            Some((last, into)) if *last == day => into.extend(items),
+            _ => merged.push((day, items)),
+        }
+    }
+    let by_day = merged;
+    let mut payers: Vec<&str> = Vec::new();
     let mut result = CoordinatedInflows {
         cluster_days: 0,
         largest_cluster_payers: 0,
@@ -523,16 +588,21 @@ fn coordinated(credits: &[&Entry<'_>]) -> CoordinatedInflows {
         let mut best: Option<(usize, Decimal)> = None;
         for (i, (low, _)) in items.iter().enumerate() {
             let limit = *low + *low * COORDINATED_TOLERANCE;
-            let window: Vec<&(Decimal, &str)> = items
+            let rest = items.get(i..).unwrap_or_default();
+            let len = rest
                 .iter()
-                .skip(i)
                 .take_while(|(amount, _)| *amount <= limit)
-                .collect();
-            let payers: BTreeSet<&str> = window.iter().map(|(_, payer)| *payer).collect();
+                .count();
+            let window = rest.get(..len).unwrap_or_default();
+            payers.clear();
+            payers.extend(window.iter().map(|(_, payer)| *payer));
+            payers.sort_unstable();
+            payers.dedup();
+            if payers.len() < COORDINATED_MIN_PAYERS {
+                continue;
+            }
             let total = sum(window.iter().map(|(amount, _)| *amount));
-            if payers.len() >= COORDINATED_MIN_PAYERS
-                && best.is_none_or(|(n, t)| (payers.len(), total) > (n, t))
-            {
+            if best.is_none_or(|(n, t)| (payers.len(), total) > (n, t)) {
                 best = Some((payers.len(), total));
             }
         }
@@ -585,16 +655,37 @@ fn near_as_of(input: &SignalInputs<'_, '_>) -> RevenueNearAsOf {
 fn pass_through(ledger: &Ledger<'_>, credits_total: Decimal) -> PassThrough {
     // Per day: the day's credits join the queue before its debits, so that the result does not
     // depend on the order of rows within a day or of accounts within the ledger.
-    let mut by_day: BTreeMap<NaiveDate, (Decimal, Decimal)> = BTreeMap::new();
+    // Entries come in date order: consecutive days are grouped (a map if they ever were not).
+    let mut by_day: Vec<(NaiveDate, (Decimal, Decimal))> = Vec::new();
+    let mut in_order = true;
     let mut credit_count = 0usize;
     for entry in ledger.in_currency() {
-        let slot = by_day.entry(entry.date()).or_default();
+        let slot = match by_day.last_mut() {
+            Some((day, slot)) if *day == entry.date() => slot,
+            last => {
+                in_order &= last.is_none_or(|(day, _)| *day < entry.date());
+                by_day.push((entry.date(), (Decimal::ZERO, Decimal::ZERO)));
+                match by_day.last_mut() {
+                    Some((_, slot)) => slot,
+                    None => continue,
+                }
+            }
+        };
         if entry.is_credit() {
             slot.0 += entry.amount();
             credit_count += 1;
         } else {
             slot.1 -= entry.amount();
         }
+    }
+    if !in_order {
+        let mut map: BTreeMap<NaiveDate, (Decimal, Decimal)> = BTreeMap::new();
+        for (day, (credit, debit)) in by_day {
+            let slot = map.entry(day).or_default();
+            slot.0 += credit;
+            slot.1 += debit;
+        }
+        by_day = map.into_iter().collect();
     }
     let mut queue: std::collections::VecDeque<(NaiveDate, Decimal)> = Default::default();
     let mut passed = Decimal::ZERO;
@@ -642,10 +733,10 @@ const NOT_CIRCULAR: &[&str] = &[
     "TRANSFER_IN_CASH_ADVANCES_AND_LOANS",
 ];
 
-fn party_key(entry: &Entry<'_>) -> Option<String> {
+fn party_key<'e>(entry: &Entry<'e>) -> Option<&'e str> {
     match &entry.enr.counterparty {
-        Some(party) => Some(party.key.to_string()),
-        None if entry.is_internal() => Some("OWN ACCOUNT".to_owned()),
+        Some(party) => Some(&party.key),
+        None if entry.is_internal() => Some("OWN ACCOUNT"),
         None => None,
     }
 }
@@ -658,7 +749,7 @@ fn circular(ledger: &Ledger<'_>, credits_total: Decimal) -> CircularFlows {
             && !NOT_CIRCULAR.contains(&entry.category().code())
     };
     // Debits still available to be "the money going out", by counterparty.
-    let mut open: BTreeMap<String, Vec<(NaiveDate, Decimal, bool)>> = BTreeMap::new();
+    let mut open: FastMap<&str, Vec<(NaiveDate, Decimal, bool)>> = FastMap::default();
     let mut result = CircularFlows {
         round_trips: 0,
         returned_value: Decimal::ZERO,
@@ -666,10 +757,14 @@ fn circular(ledger: &Ledger<'_>, credits_total: Decimal) -> CircularFlows {
         counterparties: 0,
         triggered: false,
     };
-    let mut parties = BTreeSet::new();
+    let mut parties: FastSet<&str> = FastSet::default();
     let mut entries: Vec<&Entry<'_>> = ledger.in_currency().filter(eligible).collect();
     // Debits of a day before its credits, then by amount: independent of input order.
-    entries.sort_by_key(|e| (e.date(), e.is_credit(), e.amount()));
+    sort_by_day(
+        &mut entries,
+        |e| e.date(),
+        |a, b| (a.is_credit(), a.amount()).cmp(&(b.is_credit(), b.amount())),
+    );
     for entry in entries {
         let Some(key) = party_key(entry) else {
             continue;
@@ -681,7 +776,7 @@ fn circular(ledger: &Ledger<'_>, credits_total: Decimal) -> CircularFlows {
                 .push((entry.date(), -amount, false));
             continue;
         }
-        let Some(debits) = open.get_mut(&key) else {
+        let Some(debits) = open.get_mut(key) else {
             continue;
         };
         let tolerance = amount * CIRCULAR_TOLERANCE;
@@ -719,10 +814,10 @@ pub const RELATED_PARTY: &[&str] = &[
 ];
 
 fn related_party(credits: &[&Entry<'_>], credits_total: Decimal) -> RelatedPartyDependency {
-    let mut by_party: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut by_party: BTreeMap<&str, Decimal> = BTreeMap::new();
     for entry in credits {
         if RELATED_PARTY.contains(&entry.category().code()) {
-            let key = party_key(entry).unwrap_or_else(|| "UNKNOWN".to_owned());
+            let key = party_key(entry).unwrap_or("UNKNOWN");
             *by_party.entry(key).or_default() += entry.amount();
         }
     }
@@ -730,7 +825,7 @@ fn related_party(credits: &[&Entry<'_>], credits_total: Decimal) -> RelatedParty
     let top = by_party
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))
-        .map(|(k, v)| (k.clone(), *v));
+        .map(|(k, v)| ((*k).to_owned(), *v));
     let top_related_party_total = top.as_ref().map_or(Decimal::ZERO, |(_, v)| *v);
     let top_share_of_inflows = ratio(top_related_party_total, credits_total);
     RelatedPartyDependency {
@@ -757,13 +852,13 @@ fn cash_after_deposit(ledger: &Ledger<'_>, credits_total: Decimal) -> CashAfterD
         .filter(|e| e.is_credit() && !e.is_internal())
         .map(|e| (e.date(), e.amount(), false))
         .collect();
-    credits.sort();
+    sort_by_day(&mut credits, |c| c.0, |a, b| a.cmp(b));
     let mut withdrawals: Vec<(NaiveDate, Decimal)> = ledger
         .in_currency()
         .filter(|e| is_cash_withdrawal(e))
         .map(|e| (e.date(), -e.amount()))
         .collect();
-    withdrawals.sort();
+    sort_by_day(&mut withdrawals, |w| w.0, |a, b| a.cmp(b));
     let mut occurrences = 0usize;
     let mut withdrawn = Decimal::ZERO;
     for (day, out) in withdrawals {

@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::balances::DailyBalances;
 use crate::cashflow::{CashFlow, Month};
 use crate::credit::Credit;
+use crate::facts::Facts;
 use crate::income::Income;
 use crate::ledger::{Ledger, amount, ratio, sum};
 use crate::options::AnalysisOptions;
@@ -545,11 +546,22 @@ fn trailing(series: &DailyBalances, as_of: NaiveDate, months: u32) -> Amount {
 }
 
 /// Builds the native analysis.
-pub fn build(ledger: &Ledger<'_>, _options: &AnalysisOptions) -> NativeAnalysis {
-    let flow = CashFlow::of(ledger);
-    let spend = Spend::of(ledger);
-    let income = Income::of(ledger);
-    let credit = Credit::of(ledger);
+pub fn build(ledger: &Ledger<'_>, options: &AnalysisOptions) -> NativeAnalysis {
+    build_with(ledger, options, &Facts::of(ledger))
+}
+
+/// [`build`] from aggregates already computed for the ledger (shared with other profiles).
+pub fn build_with(
+    ledger: &Ledger<'_>,
+    _options: &AnalysisOptions,
+    facts: &Facts<'_, '_>,
+) -> NativeAnalysis {
+    let Facts {
+        flow,
+        spend,
+        income,
+        credit,
+    } = facts;
     let months = flow.month_count();
     let per_month = |value: Decimal| amount(flow.per_month(value));
     let as_of = ledger.as_of.min(ledger.end);
@@ -614,7 +626,7 @@ pub fn build(ledger: &Ledger<'_>, _options: &AnalysisOptions) -> NativeAnalysis 
         closing_balance: amount(flow.closing_balance()),
         credit_count: flow.credit_count,
         debit_count: flow.debit_count,
-        inflow_irregularity: inflow_irregularity(&flow),
+        inflow_irregularity: inflow_irregularity(flow),
         months: flow
             .months
             .iter()
@@ -658,8 +670,8 @@ pub fn build(ledger: &Ledger<'_>, _options: &AnalysisOptions) -> NativeAnalysis 
         top_payees,
     };
 
-    let income_section = income_section(ledger, &flow, &spend, &income, months);
-    let loans = loans_section(ledger, &flow, &credit);
+    let income_section = income_section(ledger, flow, spend, income, months);
+    let loans = loans_section(ledger, flow, credit);
     let stake_months = ledger
         .in_currency()
         .filter(|e| e.is_debit() && e.primary() == Primary::Gambling)
@@ -709,7 +721,7 @@ pub fn build(ledger: &Ledger<'_>, _options: &AnalysisOptions) -> NativeAnalysis 
         gambling,
         bank_charges,
         recurring: recurring(ledger),
-        balance_behaviour: balance_section(&flow),
+        balance_behaviour: balance_section(flow),
         data_quality: data_quality(ledger),
     }
 }

@@ -214,19 +214,17 @@ impl<'a> Spend<'a> {
         let is_foreign_fee = |e: &Entry<'_>| Some(e.category()) == foreign_fee;
         let first = Month::of(ledger.start);
         let mut months: Vec<Decimal> = Vec::new();
-        let mut channels: BTreeMap<Channel, Tally> = BTreeMap::new();
-        let mut payees: std::collections::HashMap<&'a str, (Tally, &'a str)> = Default::default();
+        // Per-row accumulation in hash maps (a few dozen keys), ordered once at the end.
+        let mut categories: crate::ledger::FastMap<Category, Tally> = Default::default();
+        let mut channels: crate::ledger::FastMap<Channel, Tally> = Default::default();
+        let mut payees: crate::ledger::FastMap<&'a str, (Tally, &'a str)> = Default::default();
         let mut atm = std::collections::BTreeSet::new();
         for (position, entry) in entries.iter().enumerate() {
             if !is_spending(entry) {
                 continue;
             }
             let amount = -entry.amount();
-            spend
-                .by_category
-                .entry(entry.category())
-                .or_default()
-                .add(amount);
+            categories.entry(entry.category()).or_default().add(amount);
             channels.entry(entry.enr.channel).or_default().add(amount);
             let month = first.until(Month::of(entry.date()));
             if months.len() <= month {
@@ -278,6 +276,7 @@ impl<'a> Spend<'a> {
                     .add(amount);
             }
         }
+        spend.by_category = categories.into_iter().collect();
         for (category, tally) in &spend.by_category {
             for group in [
                 spend.buckets.entry(Bucket::of(*category)).or_default(),
@@ -289,7 +288,7 @@ impl<'a> Spend<'a> {
             spend.total.total += tally.total;
             spend.total.count += tally.count;
         }
-        spend.by_channel = channels;
+        spend.by_channel = channels.into_iter().collect();
         let mut month = first;
         for total in months {
             if !total.is_zero() {

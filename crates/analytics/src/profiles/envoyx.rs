@@ -78,6 +78,11 @@ pub enum InflowClass {
 /// ("VERSEMENT ESPECES CLINIQUE LA GRACE") reads like an own-account transfer to enrichment,
 /// but cash cannot come from another account.
 pub fn inflow_class(entry: &Entry<'_>) -> InflowClass {
+    classify(entry, holder_kind)
+}
+
+/// [`inflow_class`], reading payer names' kinds through `kind_of` (a cache in [`build`]).
+fn classify<'a>(entry: &Entry<'a>, kind_of: impl FnOnce(&'a str) -> HolderKind) -> InflowClass {
     let code = entry.category().code();
     if entry.enr.channel == Channel::Cash && code != "TRANSFER_IN_TONTINE" {
         return InflowClass::CashDeposits;
@@ -96,29 +101,35 @@ pub fn inflow_class(entry: &Entry<'_>) -> InflowClass {
         Channel::MobileMoney if revenue => InflowClass::MobileMoneySweeps,
         Channel::Cash if revenue => InflowClass::CashDeposits,
         _ if code == "INCOME_WAGES" => InflowClass::InstitutionalPayments,
-        _ if revenue && institutional_payer(entry) => InflowClass::InstitutionalPayments,
+        _ if revenue && institutional_payer(entry, kind_of) => InflowClass::InstitutionalPayments,
         _ => InflowClass::Other,
     }
 }
 
 /// A payer is an institution unless its name reads as a person's: insurers and state bodies
 /// often print as acronyms (CNAM, MUGEFCI, NHIA), which a legal-form test would miss.
-fn institutional_payer(entry: &Entry<'_>) -> bool {
-    let name = entry.tx.counterparty.name.as_deref().or(entry
-        .enr
+fn institutional_payer<'a>(entry: &Entry<'a>, kind_of: impl FnOnce(&'a str) -> HolderKind) -> bool {
+    let (tx, enr) = (entry.tx, entry.enr);
+    let name = tx
         .counterparty
-        .as_ref()
-        .map(|c| &*c.name));
-    name.is_some_and(|name| holder_kind(name) != HolderKind::Person)
+        .name
+        .as_deref()
+        .or(enr.counterparty.as_ref().map(|c| &*c.name));
+    name.is_some_and(|name| kind_of(name) != HolderKind::Person)
 }
 
 /// True for operating revenue: what the business earns (institutional payments, wallet and cash
 /// takings, any other `INCOME`), not what it borrows, is lent back, or moves between accounts.
 pub fn is_operating_revenue(entry: &Entry<'_>) -> bool {
+    is_operating_revenue_of(entry, inflow_class(entry))
+}
+
+/// [`is_operating_revenue`] of an entry whose class is known.
+fn is_operating_revenue_of(entry: &Entry<'_>, class: InflowClass) -> bool {
     entry.is_credit()
         && (!entry.is_internal() || entry.enr.channel == Channel::Cash)
         && (matches!(
-            inflow_class(entry),
+            class,
             InflowClass::InstitutionalPayments
                 | InflowClass::MobileMoneySweeps
                 | InflowClass::CashDeposits
@@ -1063,9 +1074,19 @@ pub fn build(ledger: &Ledger<'_>, options: &AnalysisOptions) -> EnvoyxAnalysis {
         .then(|| sum(closings.iter().flatten().copied()));
 
     // Revenue classification.
+    // Each credit is classified once; a payer name's kind is read once per name.
+    let mut kinds: crate::ledger::FastMap<&str, HolderKind> = Default::default();
+    let classes: Vec<InflowClass> = credits
+        .iter()
+        .map(|entry| {
+            classify(entry, |name| {
+                *kinds.entry(name).or_insert_with(|| holder_kind(name))
+            })
+        })
+        .collect();
     let mut by_class: BTreeMap<InflowClass, Decimal> = BTreeMap::new();
-    for entry in &credits {
-        *by_class.entry(inflow_class(entry)).or_default() += entry.amount();
+    for (entry, class) in credits.iter().zip(&classes) {
+        *by_class.entry(*class).or_default() += entry.amount();
     }
     let class = |c: InflowClass| by_class.get(&c).copied().unwrap_or_default();
     let percent = |c: InflowClass| ratio(class(c), total_credits) * 100.0;
@@ -1090,8 +1111,9 @@ pub fn build(ledger: &Ledger<'_>, options: &AnalysisOptions) -> EnvoyxAnalysis {
     // Revenue consistency.
     let revenue_entries: Vec<&Entry<'_>> = credits
         .iter()
-        .copied()
-        .filter(|e| is_operating_revenue(e))
+        .zip(&classes)
+        .filter(|(e, class)| is_operating_revenue_of(e, **class))
+        .map(|(e, _)| *e)
         .collect();
     let operating_revenue = sum(revenue_entries.iter().map(|e| e.amount()));
     let monthly = per_month(&considered, revenue_entries.iter().copied());
@@ -1130,8 +1152,9 @@ pub fn build(ledger: &Ledger<'_>, options: &AnalysisOptions) -> EnvoyxAnalysis {
     // Liquidity bridges.
     let momo_in: Vec<&Entry<'_>> = credits
         .iter()
-        .copied()
-        .filter(|e| inflow_class(e) == InflowClass::MobileMoneySweeps)
+        .zip(&classes)
+        .filter(|(_, class)| **class == InflowClass::MobileMoneySweeps)
+        .map(|(e, _)| *e)
         .collect();
     let momo_out: Vec<&Entry<'_>> = entries
         .iter()
@@ -1507,19 +1530,23 @@ pub fn build(ledger: &Ledger<'_>, options: &AnalysisOptions) -> EnvoyxAnalysis {
     let mean_balance = DailyBalances::mean(&combined);
     // Volatility is read on monthly average balances: the within-month saw-tooth of a salary or
     // a payroll is how every account breathes, not volatility.
+    // The month of each day is read once (days run in calendar order from `ledger.start`).
+    let day_months: Vec<Option<Month>> = (0..combined.len())
+        .map(|i| {
+            ledger
+                .start
+                .checked_add_days(chrono::Days::new(i as u64))
+                .map(month_of)
+        })
+        .collect();
     let monthly_balances: Vec<Decimal> = touched
         .iter()
         .map(|m| {
             let values: Vec<Decimal> = combined
                 .iter()
-                .enumerate()
-                .filter(|(i, _)| {
-                    ledger
-                        .start
-                        .checked_add_days(chrono::Days::new(*i as u64))
-                        .is_some_and(|d| month_of(d) == *m)
-                })
-                .map(|(_, v)| *v)
+                .zip(&day_months)
+                .filter(|(_, month)| *month == &Some(*m))
+                .map(|(v, _)| *v)
                 .collect();
             DailyBalances::mean(&values)
         })

@@ -10,7 +10,7 @@
 //! The report is typed with exact `Decimal` money so that tests and the scoring crate read the
 //! exact figures; serialisation prints money as JSON numbers rounded to the cent, as finX does.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use ledgerlens_core::{Category, Primary};
@@ -468,7 +468,7 @@ fn primary_income(scope: &Scope<'_, '_>, ledger: &Ledger<'_>) -> Option<(usize, 
         }
     }
     let (account, stream) = best?;
-    let members: HashSet<usize> = stream.members.iter().copied().collect();
+    let members: crate::ledger::FastSet<usize> = stream.members.iter().copied().collect();
     let entries = scope.select(|e| e.account == account && members.contains(&e.index));
     let aggregate = Aggregate::of(entries.iter().copied())?;
     let category = stream.category;

@@ -8,7 +8,7 @@
 //! lists, is added. The month names keep the example's "Febuary". Money is a JSON number (cents)
 //! as in the example; every figure's definition is in docs/analytics.md, "Periculum".
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use ledgerlens_core::{AccountKind, Currency};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::cashflow::{CashFlow, Month, running_balances};
 use crate::credit::Credit;
+use crate::facts::Facts;
 use crate::income::Income;
 use crate::ledger::{Entry, Ledger, money_number, ratio};
 use crate::options::{AnalysisOptions, StatementType};
@@ -368,7 +369,13 @@ fn yes_no(value: bool) -> &'static str {
 }
 
 fn day(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    // What `%Y-%m-%d` prints, without parsing the format each time (chrono signs and widens
+    // years outside 0..=9999: those keep its formatter).
+    if (0..=9999).contains(&date.year()) {
+        format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+    } else {
+        date.format("%Y-%m-%d").to_string()
+    }
 }
 
 /// Share of `part` in `whole`, 0 when `whole` is 0.
@@ -525,10 +532,21 @@ fn money(value: Decimal) -> Value {
 
 /// Builds the Periculum response of a ledger.
 pub fn build(ledger: &Ledger<'_>, options: &AnalysisOptions) -> PericulumAnalytics {
-    let flow = CashFlow::of(ledger);
-    let spend = Spend::of(ledger);
-    let income = Income::of(ledger);
-    let credit = Credit::of(ledger);
+    build_with(ledger, options, &Facts::of(ledger))
+}
+
+/// [`build`] from aggregates already computed for the ledger (shared with other profiles).
+pub fn build_with(
+    ledger: &Ledger<'_>,
+    options: &AnalysisOptions,
+    facts: &Facts<'_, '_>,
+) -> PericulumAnalytics {
+    let Facts {
+        flow,
+        spend,
+        income,
+        credit,
+    } = facts;
     let main = main_account(ledger);
     let holder = main.and_then(|a| a.statement.account.holder.clone());
     let statement_type = options.statement_type.unwrap_or_else(|| {
@@ -588,11 +606,11 @@ pub fn build(ledger: &Ledger<'_>, options: &AnalysisOptions) -> PericulumAnalyti
                 identifier_value: None,
             },
         ],
-        spend_analysis: spend_analysis(&flow, &spend),
-        transaction_pattern_analysis: pattern_analysis(ledger, &flow, &credit),
-        behavioral_analysis: behavioral_analysis(ledger, &flow, &credit),
-        cash_flow_analysis: cash_flow_analysis(ledger, &flow),
-        income_analysis: income_analysis(&flow, &spend, &income),
+        spend_analysis: spend_analysis(flow, spend),
+        transaction_pattern_analysis: pattern_analysis(ledger, flow, credit),
+        behavioral_analysis: behavioral_analysis(ledger, flow, credit),
+        cash_flow_analysis: cash_flow_analysis(ledger, flow),
+        income_analysis: income_analysis(flow, spend, income),
     }
 }
 

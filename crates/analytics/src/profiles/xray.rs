@@ -13,7 +13,7 @@
 //! (`as_of` does not cut them) and do not exclude own-account moves: a movement total is what
 //! the bank moved.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
 use chrono::{Days, NaiveDate};
 use ledgerlens_core::{Category, Primary, ReconciliationStatus, Statement, reconcile};
@@ -269,12 +269,21 @@ pub struct BalanceTrend {
 /// Builds the Bank X-Ray body of a ledger.
 pub fn build(ledger: &Ledger<'_>, _options: &AnalysisOptions) -> XrayReport {
     let order = canonical_accounts(ledger);
-    let statement_id = |account: usize| {
-        order
-            .iter()
-            .position(|&a| a == account)
-            .map_or(0, |p| p + 1)
-    };
+    // Each account's statement id, looked up once.
+    let ids: Vec<usize> = (0..ledger.accounts.len())
+        .map(|account| {
+            order
+                .iter()
+                .position(|&a| a == account)
+                .map_or(0, |p| p + 1)
+        })
+        .collect();
+    let statement_id = |account: usize| ids.get(account).copied().unwrap_or(0);
+    let codes: Vec<String> = ledger
+        .accounts
+        .iter()
+        .map(|a| a.statement.currency.code().to_owned())
+        .collect();
     let entries: Vec<&Entry<'_>> = ledger.in_currency().collect();
     let credits = sum(entries.iter().filter(|e| e.is_credit()).map(|e| e.amount()));
     let debits = Decimal::ZERO - sum(entries.iter().filter(|e| e.is_debit()).map(|e| e.amount()));
@@ -316,14 +325,10 @@ pub fn build(ledger: &Ledger<'_>, _options: &AnalysisOptions) -> XrayReport {
             description: e.tx.description.clone(),
             amount: e.amount(),
             balance: e.tx.balance.map(|b| b.as_decimal()),
-            currency: ledger
-                .accounts
-                .get(e.account)
-                .map(|a| a.statement.currency.code().to_owned())
-                .unwrap_or_default(),
+            currency: codes.get(e.account).cloned().unwrap_or_default(),
             category: e.category(),
             channel: e.enr.channel,
-            counterparty: e.enr.counterparty.as_ref().map(|c| c.name.to_string()),
+            counterparty: e.enr.counterparty.as_ref().map(|c| String::from(&*c.name)),
             alerts: alerts.of(e),
         })
         .collect();
@@ -401,7 +406,7 @@ fn data_sanity(reconciliations: &[ledgerlens_core::Reconciliation]) -> Option<f6
 
 /// Which entries carry which alerts.
 struct Alerts {
-    returned: HashSet<(usize, usize)>,
+    returned: crate::ledger::FastSet<(usize, usize)>,
     distress: Vec<Category>,
     collection: Option<Category>,
 }
@@ -434,6 +439,15 @@ impl Alerts {
         }
     }
 
+    /// Whether [`Alerts::of`] is not empty, without building the list.
+    fn any(&self, e: &Entry<'_>) -> bool {
+        self.returned.contains(&(e.account, e.index))
+            || e.enr.loan == Some(LoanRole::ReturnedRepayment)
+            || (e.is_debit() && self.distress.contains(&e.category()))
+            || e.primary() == Primary::Gambling
+            || self.collection == Some(e.category())
+    }
+
     fn of(&self, e: &Entry<'_>) -> Vec<AlertKind> {
         let mut out = Vec::new();
         if self.returned.contains(&(e.account, e.index))
@@ -455,18 +469,11 @@ impl Alerts {
 }
 
 fn indicators(ledger: &Ledger<'_>, entries: &[&Entry<'_>], alerts: &Alerts) -> XrayIndicators {
-    let alerted: Vec<&Entry<'_>> = entries
-        .iter()
-        .copied()
-        .filter(|e| !alerts.of(e).is_empty())
-        .collect();
+    let alerted: Vec<&Entry<'_>> = entries.iter().copied().filter(|e| alerts.any(e)).collect();
     let alert_amount = sum(alerted.iter().map(|e| e.amount().abs()));
     let turnover = sum(entries.iter().map(|e| e.amount().abs()));
     let count = entries.len();
-    let whole = entries
-        .iter()
-        .filter(|e| e.amount().fract().is_zero())
-        .count();
+    let whole = entries.iter().filter(|e| is_whole(e.amount())).count();
 
     let regular = |code: &str| {
         regularity(
@@ -558,6 +565,13 @@ fn indicators(ledger: &Ledger<'_>, entries: &[&Entry<'_>], alerts: &Alerts) -> X
                 .map(|c| ratio(c, credits)),
         },
     }
+}
+
+/// True for a whole amount (`fract() == 0`), read on the integer mantissa.
+fn is_whole(value: Decimal) -> bool {
+    10u128
+        .checked_pow(value.scale())
+        .is_none_or(|unit| unit == 0 || value.mantissa().unsigned_abs().is_multiple_of(unit))
 }
 
 /// Distinct days on which at least one account closed below zero, over each account's own span.
