@@ -251,11 +251,12 @@ impl Rulebook {
                 list.push((u32::MAX, Clause::Returned, 0));
             }
         }
-        // A DFA: one table lookup per byte, the fastest scan the crate offers. Built once per
-        // process (tens of milliseconds, a few MB), it is the hot path of every transaction.
+        // A contiguous NFA: measured as fast as a DFA on our narrations (722k vs 726k
+        // transactions/s for the whole enrichment) and built in half the time (32 vs 60 ms for
+        // every pack), which every one-shot `ledgerlens parse` pays.
         let phrases = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&patterns)
             .map_err(|error| EnrichError::Pack {
                 pack: "(all)".to_owned(),
