@@ -97,16 +97,22 @@ pub fn month_from_name(word: &str) -> Option<u32> {
         .filter_map(fold)
         .filter(|c| c.is_ascii_alphabetic())
         .collect();
-    let folded = folded.replace("ae", "a");
     if folded.len() < 3 {
         return None;
     }
+    // Only German spellings carry "ae" (März written Maerz); the others need no copy. This runs
+    // on every word of a PDF page, so the allocation matters.
+    let folded = if folded.contains("ae") {
+        folded.replace("ae", "a")
+    } else {
+        folded
+    };
     MONTHS
         .iter()
         .position(|names| {
             names
                 .iter()
-                .any(|n| *n == folded || n.replace("ae", "a") == folded)
+                .any(|n| *n == folded || (n.contains("ae") && n.replace("ae", "a") == folded))
         })
         .and_then(|i| u32::try_from(i + 1).ok())
 }

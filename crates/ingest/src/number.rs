@@ -37,7 +37,12 @@ const CURRENCY_SYMBOLS: &[&str] = &[
 
 /// Splits off sign markers and currency decorations; returns (negative?, bare number text).
 fn strip_decorations(text: &str) -> Option<(bool, String)> {
-    let mut s = text.trim().replace('\u{2212}', "-");
+    let trimmed = text.trim();
+    let mut s = if trimmed.contains('\u{2212}') {
+        trimmed.replace('\u{2212}', "-")
+    } else {
+        trimmed.to_owned()
+    };
     let mut negative = false;
     if s.starts_with('(') && s.ends_with(')') && s.len() >= 2 {
         negative = true;
