@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use ledgerlens_core::Format;
-use ledgerlens_server::Config;
+use ledgerlens_server::{Config, TokenKey};
 use ledgerlens_store::{LocalBlobs, SqliteStore};
 
 use crate::engines::Engines;
@@ -21,6 +21,8 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_DATA_DIR: &str = "data";
 /// The database file inside the data directory.
 const DATABASE_FILE: &str = "ledgerlens.sqlite3";
+/// The key bearer tokens are signed with, inside the data directory (32 random bytes, 0600).
+const TOKEN_KEY_FILE: &str = "oauth_token.key";
 
 /// Arguments of `serve`.
 #[derive(Debug, Args)]
@@ -43,6 +45,10 @@ pub struct ServeArgs {
     /// (refused by default against SSRF) [env: LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS=1].
     #[arg(long)]
     pub allow_private_webhooks: bool,
+    /// Lifetime of the bearer tokens of `POST /oauth/token`, in seconds
+    /// [env: LEDGERLENS_TOKEN_TTL_SECONDS] [default: 3600].
+    #[arg(long)]
+    pub token_ttl_seconds: Option<u64>,
 }
 
 /// A flag, else an environment variable, else nothing. (Read by hand rather than with clap's
@@ -92,6 +98,41 @@ pub(crate) async fn open_store(data_dir: &Path) -> Result<SqliteStore> {
         .with_context(|| format!("opening the database {}", path.display()))
 }
 
+/// The token signing key of the data directory, created (32 random bytes, mode 0600) on first
+/// start. It is written to a private temporary file, then linked into place, so a crash leaves
+/// no half-written key and two servers starting at once agree on one key.
+fn load_or_create_token_key(data_dir: &Path) -> Result<TokenKey> {
+    let path = data_dir.join(TOKEN_KEY_FILE);
+    if !path.exists() {
+        let key = TokenKey::generate().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        let temporary = data_dir.join(format!("{TOKEN_KEY_FILE}.{}.tmp", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let written = options.open(&temporary).and_then(|mut file| {
+            file.write_all(key.as_bytes())?;
+            file.sync_all()
+        });
+        let linked = written.and_then(|()| match std::fs::hard_link(&temporary, &path) {
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            other => other,
+        });
+        let _ = std::fs::remove_file(&temporary);
+        linked.with_context(|| format!("creating the token key {}", path.display()))?;
+    }
+    let bytes = std::fs::read(&path)
+        .with_context(|| format!("reading the token key {}", path.display()))?;
+    TokenKey::from_bytes(&bytes).with_context(|| {
+        format!(
+            "the token key {} is not {} bytes; remove it to make a new one (tokens issued with \
+             it stop working)",
+            path.display(),
+            TokenKey::LEN
+        )
+    })
+}
+
 /// Logs go to stderr, one line per event; `RUST_LOG` filters (default `info`).
 pub(crate) fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -114,6 +155,15 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         config.workers = workers;
     }
     config.read_options.max_bytes = config.max_upload_bytes;
+    if let Some(ttl) = flag_or_env(
+        args.token_ttl_seconds.as_ref(),
+        "LEDGERLENS_TOKEN_TTL_SECONDS",
+    )? {
+        if ttl == 0 {
+            bail!("the token lifetime must be at least 1 second");
+        }
+        config.token_ttl = Duration::from_secs(ttl);
+    }
     config.allow_private_webhooks = args.allow_private_webhooks
         || std::env::var("LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS")
             .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
@@ -137,6 +187,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         .context("starting the async runtime")?;
     let result = runtime.block_on(async {
         let store = open_store(&data_dir).await?;
+        config.token_key = Some(load_or_create_token_key(&data_dir)?);
         let blobs = LocalBlobs::new(data_dir.join("blobs"));
         let listener = tokio::net::TcpListener::bind(&listen)
             .await

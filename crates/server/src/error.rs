@@ -22,6 +22,9 @@ pub enum ServerError {
     /// The built-in enrichment rules could not be loaded.
     #[error("enrichment rules: {0}")]
     Enrich(#[from] ledgerlens_enrich::EnrichError),
+    /// The OS gave no randomness (for a token key).
+    #[error("random: {0}")]
+    Random(String),
 }
 
 /// An error as a client sees it, before the request id is added.

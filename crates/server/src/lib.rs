@@ -11,6 +11,7 @@ pub mod delivery;
 mod documents;
 pub mod error;
 mod health;
+mod oauth;
 pub mod progress;
 pub mod request;
 pub mod webhooks;
@@ -31,6 +32,7 @@ use tokio::sync::{Notify, watch};
 use tower_http::catch_panic::CatchPanicLayer;
 
 pub use error::{ApiError, ServerError};
+pub use oauth::TokenKey;
 
 /// Largest upload accepted by default: 20 MiB (spec 004), far above a year of any statement.
 pub const DEFAULT_MAX_UPLOAD_BYTES: u64 = 20 * 1024 * 1024;
@@ -58,7 +60,15 @@ pub struct Config {
     /// Lets webhook subscriptions reach loopback, private, link-local and unique-local
     /// addresses. Off by default (SSRF); on for a receiver on the same host or network.
     pub allow_private_webhooks: bool,
+    /// Signs and checks the bearer tokens of `POST /oauth/token`. The binary loads it from the
+    /// data directory so tokens survive a restart; `None` uses a random key for this process.
+    pub token_key: Option<TokenKey>,
+    /// Lifetime of a bearer token (`expires_in`), whole seconds.
+    pub token_ttl: Duration,
 }
+
+/// Default lifetime of a bearer token: one hour.
+pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(3600);
 
 impl Default for Config {
     fn default() -> Self {
@@ -72,6 +82,8 @@ impl Default for Config {
             read_options: ReadOptions::default(),
             worker_prefix: format!("w{}", std::process::id()),
             allow_private_webhooks: false,
+            token_key: None,
+            token_ttl: DEFAULT_TOKEN_TTL,
         }
     }
 }
@@ -90,6 +102,8 @@ pub(crate) struct Shared<S, B> {
     pub(crate) deliveries_due: Notify,
     /// Live progress of this process's jobs, for SSE.
     pub(crate) progress: progress::Hub,
+    /// The key of bearer tokens ([`Config::token_key`], or a random one).
+    pub(crate) token_key: TokenKey,
 }
 
 /// Handler state: cheap to clone.
@@ -105,7 +119,12 @@ pub async fn serve<S: Store, B: Blobs>(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    let token_key = match config.token_key.clone() {
+        Some(key) => key,
+        None => TokenKey::generate().map_err(|e| ServerError::Random(e.to_string()))?,
+    };
     let shared = Arc::new(Shared {
+        token_key,
         store,
         blobs,
         config,
@@ -143,6 +162,9 @@ pub async fn serve<S: Store, B: Blobs>(
     served.map_err(ServerError::from)
 }
 
+/// A token request is a few short fields: 16 KiB is plenty.
+const TOKEN_BODY_LIMIT: usize = 16 * 1024;
+
 /// A subscription is a URL and a few event names: 16 KiB is plenty.
 const WEBHOOK_BODY_LIMIT: usize = 16 * 1024;
 
@@ -156,6 +178,10 @@ fn router<S: Store, B: Blobs>(state: AppState<S, B>) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz::<S, B>))
+        .route(
+            "/oauth/token",
+            post(oauth::token::<S, B>).layer(DefaultBodyLimit::max(TOKEN_BODY_LIMIT)),
+        )
         .route(
             "/v1/documents",
             get(documents::list::<S, B>)

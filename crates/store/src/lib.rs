@@ -70,6 +70,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         key: &str,
     ) -> impl Future<Output = Result<Option<TenantId>, StoreError>> + Send;
 
+    /// An OAuth client that exists and is not revoked: its tenant and the stored hash of its
+    /// secret (the caller compares hashes in constant time). `None` for an unknown or revoked
+    /// client.
+    fn oauth_client(
+        &self,
+        client_id: &str,
+    ) -> impl Future<Output = Result<Option<(TenantId, String)>, StoreError>> + Send;
+
     /// Records an upload as a PENDING document, which is also a job for the workers.
     fn insert_document(
         &self,

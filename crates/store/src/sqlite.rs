@@ -290,6 +290,27 @@ impl Store for SqliteStore {
             .map_err(StoreError::from)
     }
 
+    async fn oauth_client(
+        &self,
+        client_id: &str,
+    ) -> Result<Option<(TenantId, String)>, StoreError> {
+        let row = query(
+            "SELECT tenant_id, secret_hash FROM oauth_clients \
+             WHERE client_id = ?1 AND revoked_at IS NULL",
+        )
+        .bind(client_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| -> Result<_, sqlx::Error> {
+            Ok((
+                TenantId::from_db(row.try_get("tenant_id")?),
+                row.try_get("secret_hash")?,
+            ))
+        })
+        .transpose()
+        .map_err(StoreError::from)
+    }
+
     async fn insert_document(
         &self,
         document: NewDocument,

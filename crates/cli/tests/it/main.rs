@@ -12,6 +12,7 @@ mod analyze;
 mod benchmark;
 mod categorize;
 mod errors;
+mod oauth;
 mod parse;
 mod report;
 mod scans;

@@ -38,6 +38,7 @@ impl Server {
             .args(flags)
             .env_remove("DATABASE_URL")
             .env_remove("LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS")
+            .env_remove("LEDGERLENS_TOKEN_TTL_SECONDS")
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
             .spawn()
@@ -89,6 +90,36 @@ impl Server {
             .unwrap();
         let key = text.lines().last().unwrap().to_owned();
         (tenant_id, key)
+    }
+
+    /// A new OAuth client of `tenant`, through the CLI; returns (client_id, client_secret).
+    pub(crate) fn client(&self, tenant: &str) -> (String, String) {
+        let out = ledgerlens([
+            "admin",
+            "create-client",
+            "--tenant",
+            tenant,
+            "--data-dir",
+            self.data_dir.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let field = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_else(|| panic!("no {name} in {text:?}"))
+        };
+        (field("client_id:"), field("client_secret:"))
+    }
+
+    /// The data directory of this server.
+    pub(crate) fn data_dir(&self) -> &Path {
+        &self.data_dir
     }
 
     pub(crate) fn request(

@@ -416,3 +416,24 @@ async fn a_message_is_claimed_once_retried_on_schedule_and_logged() {
         (delivery.id.as_str(), 0)
     );
 }
+
+#[tokio::test]
+async fn oauth_clients_resolve_to_their_tenant_and_hash_unless_revoked() {
+    let store = store().await;
+    let acme = store.ensure_tenant("acme", 1).await.unwrap();
+    let client = store.create_oauth_client(&acme, 1).await.unwrap();
+    let (tenant, hash) = store
+        .oauth_client(&client.client_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(tenant, acme);
+    assert_eq!(hash, hash_secret(&client.client_secret));
+    assert_eq!(store.oauth_client("cli_unknown").await.unwrap(), None);
+    query("UPDATE oauth_clients SET revoked_at = 2 WHERE client_id = ?1")
+        .bind(&client.client_id)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(store.oauth_client(&client.client_id).await.unwrap(), None);
+}
