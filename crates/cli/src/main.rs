@@ -12,12 +12,14 @@ mod categorize_cmd;
 mod demo;
 mod engines;
 mod input;
+mod migrate_cmd;
 mod output;
 mod parse_cmd;
 mod sample_cmd;
 mod score_cmd;
 mod serve_cmd;
 mod synth_cmd;
+mod worker_cmd;
 
 use std::process::ExitCode;
 
@@ -64,6 +66,11 @@ enum Command {
     Affordability(affordability_cmd::AffordabilityArgs),
     /// Run the HTTP API and its background workers (docs/service.md).
     Serve(serve_cmd::ServeArgs),
+    /// Run the background workers and webhook sender alone, without the HTTP API
+    /// (docs/service.md).
+    Worker(worker_cmd::WorkerArgs),
+    /// Apply the pending database migrations and print the versions applied.
+    Migrate(migrate_cmd::MigrateArgs),
     /// Administer the service's store: tenants, API keys, OAuth clients.
     Admin(admin_cmd::AdminArgs),
 }
@@ -93,6 +100,8 @@ fn main() -> ExitCode {
         Command::Affordability(args) => affordability_cmd::run(&args),
         Command::Serve(args) => serve_cmd::run(&args),
         Command::Admin(args) => admin_cmd::run(&args),
+        Command::Worker(args) => worker_cmd::run(&args),
+        Command::Migrate(args) => migrate_cmd::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

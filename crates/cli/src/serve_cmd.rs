@@ -35,7 +35,8 @@ pub struct ServeArgs {
     /// [default: ./data].
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
-    /// Background workers analysing uploads [env: LEDGERLENS_WORKERS] [default: 2].
+    /// Background workers analysing uploads [env: LEDGERLENS_WORKERS] [default: 2]; 0 serves
+    /// the API only, leaving the jobs to `ledgerlens worker` processes on the same store.
     #[arg(long)]
     pub workers: Option<usize>,
     /// OCR languages for scans and photos.
@@ -82,6 +83,14 @@ pub(crate) fn data_dir(flag: Option<&PathBuf>) -> Result<PathBuf> {
 
 /// Opens the store in `data_dir`, refusing a `DATABASE_URL` this build cannot use yet.
 pub(crate) async fn open_store(data_dir: &Path) -> Result<SqliteStore> {
+    Ok(open_store_reporting(data_dir).await?.0)
+}
+
+/// Opens the store in `data_dir` and says which migrations were applied on the way (version and
+/// description; empty when it was up to date).
+pub(crate) async fn open_store_reporting(
+    data_dir: &Path,
+) -> Result<(SqliteStore, Vec<(i64, String)>)> {
     if let Ok(url) = std::env::var("DATABASE_URL")
         && !url.is_empty()
     {
@@ -93,7 +102,7 @@ pub(crate) async fn open_store(data_dir: &Path) -> Result<SqliteStore> {
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
     let path = data_dir.join(DATABASE_FILE);
-    SqliteStore::open(&path)
+    SqliteStore::open_reporting(&path)
         .await
         .with_context(|| format!("opening the database {}", path.display()))
 }
@@ -101,7 +110,7 @@ pub(crate) async fn open_store(data_dir: &Path) -> Result<SqliteStore> {
 /// The token signing key of the data directory, created (32 random bytes, mode 0600) on first
 /// start. It is written to a private temporary file, then linked into place, so a crash leaves
 /// no half-written key and two servers starting at once agree on one key.
-fn load_or_create_token_key(data_dir: &Path) -> Result<TokenKey> {
+pub(crate) fn load_or_create_token_key(data_dir: &Path) -> Result<TokenKey> {
     let path = data_dir.join(TOKEN_KEY_FILE);
     if !path.exists() {
         let key = TokenKey::generate().map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
@@ -144,17 +153,51 @@ pub(crate) fn init_logging() {
         .try_init();
 }
 
+/// The configuration `serve` and `worker` share: the number of workers, the PDF and OCR
+/// engines, and the webhook SSRF guard.
+pub(crate) fn worker_config(
+    workers: Option<&usize>,
+    ocr_lang: &str,
+    allow_private_webhooks: bool,
+) -> Result<Config> {
+    let mut config = Config::default();
+    if let Some(workers) = flag_or_env(workers, "LEDGERLENS_WORKERS")? {
+        config.workers = workers;
+    }
+    config.read_options.max_bytes = config.max_upload_bytes;
+    config.allow_private_webhooks = allow_private_webhooks
+        || std::env::var("LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS")
+            .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+    if config.allow_private_webhooks {
+        tracing::warn!("webhooks may reach private and loopback addresses (SSRF guard off)");
+    }
+    // PDF and OCR engines are looked for once, at start; without them PDFs and scans fail with
+    // a clear code while every other format works. An API-only process analyses nothing.
+    if config.workers > 0 {
+        let mut engines = Engines::default();
+        engines.prepare(Format::Pdf, &mut config.read_options, ocr_lang);
+        engines.prepare(Format::Image, &mut config.read_options, ocr_lang);
+        if config.read_options.pdf_engine.is_none() {
+            tracing::warn!("no PDF engine (libpdfium): PDF uploads will fail");
+        }
+        if config.read_options.ocr_engine.is_none() {
+            tracing::warn!("no OCR engine (tesseract): scans and photos will fail");
+        }
+    }
+    Ok(config)
+}
+
 /// Runs `serve` until SIGINT or SIGTERM.
 pub fn run(args: &ServeArgs) -> Result<()> {
     init_logging();
     let listen = flag_or_env(args.listen.as_ref(), "LEDGERLENS_LISTEN")?
         .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
     let data_dir = data_dir(args.data_dir.as_ref())?;
-    let mut config = Config::default();
-    if let Some(workers) = flag_or_env(args.workers.as_ref(), "LEDGERLENS_WORKERS")? {
-        config.workers = workers;
-    }
-    config.read_options.max_bytes = config.max_upload_bytes;
+    let mut config = worker_config(
+        args.workers.as_ref(),
+        &args.ocr_lang,
+        args.allow_private_webhooks,
+    )?;
     if let Some(ttl) = flag_or_env(
         args.token_ttl_seconds.as_ref(),
         "LEDGERLENS_TOKEN_TTL_SECONDS",
@@ -163,23 +206,6 @@ pub fn run(args: &ServeArgs) -> Result<()> {
             bail!("the token lifetime must be at least 1 second");
         }
         config.token_ttl = Duration::from_secs(ttl);
-    }
-    config.allow_private_webhooks = args.allow_private_webhooks
-        || std::env::var("LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS")
-            .is_ok_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
-    if config.allow_private_webhooks {
-        tracing::warn!("webhooks may reach private and loopback addresses (SSRF guard off)");
-    }
-    // PDF and OCR engines are looked for once, at start; without them PDFs and scans fail with
-    // a clear code while every other format works.
-    let mut engines = Engines::default();
-    engines.prepare(Format::Pdf, &mut config.read_options, &args.ocr_lang);
-    engines.prepare(Format::Image, &mut config.read_options, &args.ocr_lang);
-    if config.read_options.pdf_engine.is_none() {
-        tracing::warn!("no PDF engine (libpdfium): PDF uploads will fail");
-    }
-    if config.read_options.ocr_engine.is_none() {
-        tracing::warn!("no OCR engine (tesseract): scans and photos will fail");
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -210,7 +236,7 @@ pub fn run(args: &ServeArgs) -> Result<()> {
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM (service managers, containers).
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -119,21 +119,7 @@ pub async fn serve<S: Store, B: Blobs>(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let token_key = match config.token_key.clone() {
-        Some(key) => key,
-        None => TokenKey::generate().map_err(|e| ServerError::Random(e.to_string()))?,
-    };
-    let shared = Arc::new(Shared {
-        token_key,
-        store,
-        blobs,
-        config,
-        enricher: Enricher::builtin()?,
-        scoring: ledgerlens_scoring::config::ScoringConfig::default(),
-        queued: Notify::new(),
-        deliveries_due: Notify::new(),
-        progress: progress::Hub::default(),
-    });
+    let shared = shared(config, store, blobs)?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let workers = worker::spawn_all(&shared, &stop_rx);
     let sender = delivery::spawn(&shared, &stop_rx);
@@ -160,6 +146,58 @@ pub async fn serve<S: Store, B: Blobs>(
     }
     tracing::info!("stopped");
     served.map_err(ServerError::from)
+}
+
+/// Runs the workers and the webhook sender alone, with no HTTP listener (`ledgerlens worker`),
+/// until `shutdown` completes; then takes no new jobs, lets in-flight ones finish within
+/// [`Config::shutdown_grace`], and releases the jobs still running so another process can take
+/// them. Jobs queued by another process are found by polling every [`Config::poll_interval`].
+pub async fn run_workers<S: Store, B: Blobs>(
+    config: Config,
+    store: S,
+    blobs: B,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let shared = shared(config, store, blobs)?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let workers = worker::spawn_all(&shared, &stop_rx);
+    let sender = delivery::spawn(&shared, &stop_rx);
+    shutdown.await;
+    tracing::info!("shutdown requested");
+    let _ = stop_tx.send(true);
+    for worker in workers {
+        if let Err(error) = worker.await {
+            tracing::error!(%error, "worker task ended abnormally");
+        }
+    }
+    if let Err(error) = sender.await {
+        tracing::error!(%error, "webhook sender ended abnormally");
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// What the handlers and workers of one process share.
+fn shared<S: Store, B: Blobs>(
+    config: Config,
+    store: S,
+    blobs: B,
+) -> Result<AppState<S, B>, ServerError> {
+    let token_key = match config.token_key.clone() {
+        Some(key) => key,
+        None => TokenKey::generate().map_err(|e| ServerError::Random(e.to_string()))?,
+    };
+    Ok(Arc::new(Shared {
+        token_key,
+        store,
+        blobs,
+        config,
+        enricher: Enricher::builtin()?,
+        scoring: ledgerlens_scoring::config::ScoringConfig::default(),
+        queued: Notify::new(),
+        deliveries_due: Notify::new(),
+        progress: progress::Hub::default(),
+    }))
 }
 
 /// A token request is a few short fields: 16 KiB is plenty.

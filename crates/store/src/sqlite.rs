@@ -75,16 +75,31 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
+        Ok(Self::connect(options).await?.0)
+    }
+
+    /// Like [`SqliteStore::open`], and also says which migrations this call applied (version and
+    /// description, in order; empty when the database was already up to date).
+    pub async fn open_reporting(path: &Path) -> Result<(Self, Vec<(i64, String)>), StoreError> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT);
         Self::connect(options).await
     }
 
     /// A private in-memory database (tests).
     pub async fn in_memory() -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
-        Self::connect(options).await
+        Ok(Self::connect(options).await?.0)
     }
 
-    async fn connect(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+    async fn connect(
+        options: SqliteConnectOptions,
+    ) -> Result<(Self, Vec<(i64, String)>), StoreError> {
         let in_memory = options.get_filename() == Path::new(":memory:");
         let pool = SqlitePoolOptions::new()
             // An in-memory database exists once per connection: keep exactly one.
@@ -94,8 +109,19 @@ impl SqliteStore {
             .max_lifetime(None::<Duration>)
             .connect_with(options)
             .await?;
+        // The versions already applied (none on a fresh database, where the table is missing).
+        let before: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = 1")
+                .fetch_all(&pool)
+                .await
+                .unwrap_or_default();
         migrator().run(&pool).await?;
-        Ok(SqliteStore { pool })
+        let applied = MIGRATIONS
+            .iter()
+            .filter(|(version, _, _)| !before.contains(version))
+            .map(|(version, description, _)| (*version, (*description).to_owned()))
+            .collect();
+        Ok((SqliteStore { pool }, applied))
     }
 }
 

@@ -19,6 +19,7 @@ mod scans;
 mod score;
 mod serve;
 mod webhooks;
+mod worker;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

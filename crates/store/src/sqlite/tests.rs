@@ -437,3 +437,19 @@ async fn oauth_clients_resolve_to_their_tenant_and_hash_unless_revoked() {
         .unwrap();
     assert_eq!(store.oauth_client(&client.client_id).await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn open_reporting_lists_applied_migrations_once() {
+    let dir = std::env::temp_dir().join(format!("ledgerlens-store-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("db.sqlite3");
+    let _ = std::fs::remove_file(&path);
+    let (store, applied) = SqliteStore::open_reporting(&path).await.unwrap();
+    let versions: Vec<i64> = applied.iter().map(|(v, _)| *v).collect();
+    let expected: Vec<i64> = MIGRATIONS.iter().map(|(v, _, _)| *v).collect();
+    assert_eq!(versions, expected);
+    drop(store);
+    let (_, again) = SqliteStore::open_reporting(&path).await.unwrap();
+    assert!(again.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
