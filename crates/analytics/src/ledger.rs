@@ -191,38 +191,7 @@ pub fn money_number(value: Decimal) -> serde_json::Value {
         .map_or(serde_json::Value::Null, serde_json::Value::Number)
 }
 
-/// A fast, deterministic hasher for maps keyed by short strings and numbers, whose iteration
-/// order no figure depends on (std's SipHash guards against adversarial keys, which a
-/// statement's counterparty keys are not worth the cost of).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct FastHasher(u64);
-
-impl std::hash::Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            for (to, from) in word.iter_mut().zip(chunk) {
-                *to = *from;
-            }
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn write_u8(&mut self, value: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(value)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.0 = (self.0.rotate_left(5) ^ value as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A `HashMap` with [`FastHasher`].
-pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
-/// A `HashSet` with [`FastHasher`].
-pub type FastSet<K> = std::collections::HashSet<K, std::hash::BuildHasherDefault<FastHasher>>;
+/// Maps and sets with enrichment's fast hasher, for keys whose iteration order no figure
+/// depends on (std's SipHash guards against adversarial keys, which a statement's counterparty
+/// keys are not worth the cost of). One hasher for the whole pipeline.
+pub use ledgerlens_enrich::fxhash::{FxHashMap as FastMap, FxHashSet as FastSet};

@@ -18,7 +18,7 @@ pub mod business;
 pub mod categorize;
 pub mod counterparty;
 pub mod error;
-mod fxhash;
+pub mod fxhash;
 pub mod holder;
 pub mod income;
 pub mod loans;
