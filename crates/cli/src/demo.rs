@@ -1,6 +1,7 @@
 //! `ledgerlens demo`: the README's first command. It writes a sample statement in every supported
-//! format, reads each back through the full ingestion path, and prints what was found, so a new
-//! user sees the whole job run on a fresh machine without any customer data.
+//! format, reads each back through the full ingestion path, and prints what was found; then runs
+//! the main job through the service on the embedded defaults (see `demo_service`), so a new user
+//! sees the whole job run on a fresh machine without any customer data.
 
 use std::path::PathBuf;
 
@@ -61,6 +62,7 @@ pub fn run(args: &DemoArgs) -> Result<()> {
         args.dir.display(),
         args.dir.display()
     );
+    crate::demo_service::run(&args.dir)?;
     if failures > 0 {
         anyhow::bail!("{failures} statements failed to reconcile");
     }

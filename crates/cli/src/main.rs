@@ -6,10 +6,13 @@
 mod admin_cmd;
 mod affordability_cmd;
 mod analyze_cmd;
+mod backends;
 mod bench_cmd;
 mod benchmark_cmd;
 mod categorize_cmd;
+mod config_file;
 mod demo;
+mod demo_service;
 mod engines;
 mod input;
 mod migrate_cmd;

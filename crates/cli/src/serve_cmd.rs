@@ -11,45 +11,56 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use ledgerlens_core::Format;
 use ledgerlens_server::{Config, TokenKey};
-use ledgerlens_store::{LocalBlobs, SqliteStore};
 
+use crate::backends::{BlobArgs, StoreArgs};
 use crate::engines::Engines;
 
 /// Where the listener binds when neither `--listen` nor `LEDGERLENS_LISTEN` says.
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-/// The data directory when neither `--data-dir` nor `LEDGERLENS_DATA_DIR` says.
-const DEFAULT_DATA_DIR: &str = "data";
-/// The database file inside the data directory.
-const DATABASE_FILE: &str = "ledgerlens.sqlite3";
 /// The key bearer tokens are signed with, inside the data directory (32 random bytes, 0600).
 const TOKEN_KEY_FILE: &str = "oauth_token.key";
 
 /// Arguments of `serve`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
+    /// Settings file (TOML; keys are these flags' names with underscores); flags and environment
+    /// variables win over it [env: LEDGERLENS_CONFIG].
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// Address to listen on [env: LEDGERLENS_LISTEN] [default: 127.0.0.1:8080]; port 0 picks a
     /// free port (the address is printed on stdout).
     #[arg(long)]
     pub listen: Option<String>,
-    /// Data directory: the database and the uploaded originals [env: LEDGERLENS_DATA_DIR]
-    /// [default: ./data].
-    #[arg(long)]
-    pub data_dir: Option<PathBuf>,
+    /// Where the records are.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Where the originals are.
+    #[command(flatten)]
+    pub blobs: BlobArgs,
     /// Background workers analysing uploads [env: LEDGERLENS_WORKERS] [default: 2]; 0 serves
     /// the API only, leaving the jobs to `ledgerlens worker` processes on the same store.
     #[arg(long)]
     pub workers: Option<usize>,
     /// OCR languages for scans and photos.
-    #[arg(long, default_value = "eng")]
-    pub ocr_lang: String,
+    /// [default: eng]
+    #[arg(long)]
+    pub ocr_lang: Option<String>,
     /// Let webhook subscriptions reach loopback, private, link-local and unique-local addresses
     /// (refused by default against SSRF) [env: LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS=1].
     #[arg(long)]
     pub allow_private_webhooks: bool,
+    /// How long a claimed job is a worker's before another process may take it over if the
+    /// first stops renewing it (a crash) [env: LEDGERLENS_LEASE_SECONDS] [default: 120].
+    #[arg(long)]
+    pub lease_seconds: Option<u64>,
     /// Lifetime of the bearer tokens of `POST /oauth/token`, in seconds
     /// [env: LEDGERLENS_TOKEN_TTL_SECONDS] [default: 3600].
     #[arg(long)]
     pub token_ttl_seconds: Option<u64>,
+    /// Requests per second per API key or OAuth client, in this process; beyond it 429
+    /// `rate_limited` [env: LEDGERLENS_RATE_LIMIT_PER_SECOND] [default: no limit].
+    #[arg(long)]
+    pub rate_limit_per_second: Option<u32>,
 }
 
 /// A flag, else an environment variable, else nothing. (Read by hand rather than with clap's
@@ -71,40 +82,6 @@ where
             .map_err(|e| anyhow::anyhow!("{var}={text}: {e}")),
         _ => Ok(None),
     }
-}
-
-/// The data directory of `serve` and `admin`: both must agree to share one store.
-pub(crate) fn data_dir(flag: Option<&PathBuf>) -> Result<PathBuf> {
-    Ok(
-        flag_or_env(flag, "LEDGERLENS_DATA_DIR")?
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
-    )
-}
-
-/// Opens the store in `data_dir`, refusing a `DATABASE_URL` this build cannot use yet.
-pub(crate) async fn open_store(data_dir: &Path) -> Result<SqliteStore> {
-    Ok(open_store_reporting(data_dir).await?.0)
-}
-
-/// Opens the store in `data_dir` and says which migrations were applied on the way (version and
-/// description; empty when it was up to date).
-pub(crate) async fn open_store_reporting(
-    data_dir: &Path,
-) -> Result<(SqliteStore, Vec<(i64, String)>)> {
-    if let Ok(url) = std::env::var("DATABASE_URL")
-        && !url.is_empty()
-    {
-        bail!(
-            "DATABASE_URL is set, but PostgreSQL is not supported yet; unset it to use the \
-             SQLite database in the data directory"
-        );
-    }
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
-    let path = data_dir.join(DATABASE_FILE);
-    SqliteStore::open_reporting(&path)
-        .await
-        .with_context(|| format!("opening the database {}", path.display()))
 }
 
 /// The token signing key of the data directory, created (32 random bytes, mode 0600) on first
@@ -159,10 +136,17 @@ pub(crate) fn worker_config(
     workers: Option<&usize>,
     ocr_lang: &str,
     allow_private_webhooks: bool,
+    lease_seconds: Option<&u64>,
 ) -> Result<Config> {
     let mut config = Config::default();
     if let Some(workers) = flag_or_env(workers, "LEDGERLENS_WORKERS")? {
         config.workers = workers;
+    }
+    if let Some(lease) = flag_or_env(lease_seconds, "LEDGERLENS_LEASE_SECONDS")? {
+        if lease == 0 {
+            bail!("the lease must be at least 1 second");
+        }
+        config.lease = Duration::from_secs(lease);
     }
     config.read_options.max_bytes = config.max_upload_bytes;
     config.allow_private_webhooks = allow_private_webhooks
@@ -190,13 +174,17 @@ pub(crate) fn worker_config(
 /// Runs `serve` until SIGINT or SIGTERM.
 pub fn run(args: &ServeArgs) -> Result<()> {
     init_logging();
+    let mut args = args.clone();
+    crate::config_file::ConfigFile::load(args.config.as_deref())?.apply_to_serve(&mut args);
+    let args = &args;
     let listen = flag_or_env(args.listen.as_ref(), "LEDGERLENS_LISTEN")?
         .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
-    let data_dir = data_dir(args.data_dir.as_ref())?;
+    let data_dir = args.store.data_dir()?;
     let mut config = worker_config(
         args.workers.as_ref(),
-        &args.ocr_lang,
+        args.ocr_lang.as_deref().unwrap_or("eng"),
         args.allow_private_webhooks,
+        args.lease_seconds.as_ref(),
     )?;
     if let Some(ttl) = flag_or_env(
         args.token_ttl_seconds.as_ref(),
@@ -207,19 +195,30 @@ pub fn run(args: &ServeArgs) -> Result<()> {
         }
         config.token_ttl = Duration::from_secs(ttl);
     }
+    config.rate_limit_per_second = flag_or_env(
+        args.rate_limit_per_second.as_ref(),
+        "LEDGERLENS_RATE_LIMIT_PER_SECOND",
+    )?
+    .filter(|n| *n > 0);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     let result = runtime.block_on(async {
-        let store = open_store(&data_dir).await?;
+        let store = args.store.open().await?;
         config.token_key = Some(load_or_create_token_key(&data_dir)?);
-        let blobs = LocalBlobs::new(data_dir.join("blobs"));
+        let blobs = args.blobs.open(&data_dir)?;
         let listener = tokio::net::TcpListener::bind(&listen)
             .await
             .with_context(|| format!("listening on {listen}"))?;
         let address = listener.local_addr()?;
-        tracing::info!(%address, data_dir = %data_dir.display(), "listening");
+        tracing::info!(
+            %address,
+            data_dir = %data_dir.display(),
+            database = store.dialect().name(),
+            blobs = %blobs.describe(),
+            "listening"
+        );
         // Tests and scripts read the address from this line (port 0 picks a free port).
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "ledgerlens: listening on http://{address}")?;

@@ -11,38 +11,53 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use ledgerlens_store::LocalBlobs;
 
-use crate::serve_cmd::{data_dir, init_logging, open_store, shutdown_signal, worker_config};
+use crate::backends::{BlobArgs, StoreArgs};
+use crate::serve_cmd::{init_logging, shutdown_signal, worker_config};
 
 /// Arguments of `worker`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct WorkerArgs {
-    /// Data directory: the database and the uploaded originals, the one `serve` uses
-    /// [env: LEDGERLENS_DATA_DIR] [default: ./data].
+    /// Settings file (TOML; keys are these flags' names with underscores); flags and environment
+    /// variables win over it [env: LEDGERLENS_CONFIG].
     #[arg(long)]
-    pub data_dir: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    /// Where the records are: the same as `serve`'s.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Where the originals are: the same as `serve`'s.
+    #[command(flatten)]
+    pub blobs: BlobArgs,
     /// Workers in this process, each analysing one document at a time
     /// [env: LEDGERLENS_WORKERS] [default: 2].
     #[arg(long)]
     pub workers: Option<usize>,
     /// OCR languages for scans and photos.
-    #[arg(long, default_value = "eng")]
-    pub ocr_lang: String,
+    /// [default: eng]
+    #[arg(long)]
+    pub ocr_lang: Option<String>,
     /// Let webhook deliveries reach loopback, private, link-local and unique-local addresses
     /// (refused by default against SSRF) [env: LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS=1].
     #[arg(long)]
     pub allow_private_webhooks: bool,
+    /// How long a claimed job is a worker's before another process may take it over if the
+    /// first stops renewing it (a crash) [env: LEDGERLENS_LEASE_SECONDS] [default: 120].
+    #[arg(long)]
+    pub lease_seconds: Option<u64>,
 }
 
 /// Runs the workers until SIGINT or SIGTERM.
 pub fn run(args: &WorkerArgs) -> Result<()> {
     init_logging();
-    let data_dir = data_dir(args.data_dir.as_ref())?;
+    let mut args = args.clone();
+    crate::config_file::ConfigFile::load(args.config.as_deref())?.apply_to_worker(&mut args);
+    let args = &args;
+    let data_dir = args.store.data_dir()?;
     let config = worker_config(
         args.workers.as_ref(),
-        &args.ocr_lang,
+        args.ocr_lang.as_deref().unwrap_or("eng"),
         args.allow_private_webhooks,
+        args.lease_seconds.as_ref(),
     )?;
     if config.workers == 0 {
         anyhow::bail!("--workers must be at least 1 for `ledgerlens worker`");
@@ -52,12 +67,14 @@ pub fn run(args: &WorkerArgs) -> Result<()> {
         .build()
         .context("starting the async runtime")?;
     let result = runtime.block_on(async {
-        let store = open_store(&data_dir).await?;
-        let blobs = LocalBlobs::new(data_dir.join("blobs"));
+        let store = args.store.open().await?;
+        let blobs = args.blobs.open(&data_dir)?;
         tracing::info!(
             workers = config.workers,
             prefix = %config.worker_prefix,
             data_dir = %data_dir.display(),
+            database = store.dialect().name(),
+            blobs = %blobs.describe(),
             "working"
         );
         // One line on start, for scripts and tests.

@@ -35,7 +35,9 @@ use serde::Serialize;
 pub use categorize::{Scratch, TxInput, categorize, holder_words};
 pub use error::EnrichError;
 pub use holder::{HolderKind, holder_kind};
-pub use pack::{BUILTIN, PackFile, parse_pack};
+pub use pack::{
+    BUILTIN, CounterpartySpec, OverrideSpec, PackFile, PackHeader, RuleSpec, parse_pack,
+};
 pub use rulebook::{PackInfo, Rulebook, Scope, Tier};
 pub use types::*;
 
@@ -98,6 +100,16 @@ impl Enricher {
 
     /// The shipped packs plus tenant files `(name, TOML text)`: their rules and overrides win.
     pub fn with_tenant_files(tenant: &[(&str, &str)]) -> Result<Enricher, EnrichError> {
+        let packs = tenant
+            .iter()
+            .map(|(name, text)| Ok(((*name).to_owned(), parse_pack(name, text)?)))
+            .collect::<Result<Vec<_>, EnrichError>>()?;
+        Enricher::with_tenant_packs(packs)
+    }
+
+    /// The shipped packs plus tenant packs built in code (the service builds them from the
+    /// corrections stored for a tenant): their rules and overrides win.
+    pub fn with_tenant_packs(tenant: Vec<(String, PackFile)>) -> Result<Enricher, EnrichError> {
         let mut files = Vec::new();
         for (name, text) in BUILTIN {
             let file = parse_pack(name, text)?;
@@ -108,8 +120,8 @@ impl Enricher {
             };
             files.push(((*name).to_owned(), file, tier));
         }
-        for (name, text) in tenant {
-            files.push(((*name).to_owned(), parse_pack(name, text)?, Tier::Tenant));
+        for (name, file) in tenant {
+            files.push((name, file, Tier::Tenant));
         }
         Ok(Enricher {
             book: Rulebook::compile(files)?,

@@ -1,21 +1,32 @@
-//! Who is calling: an API key (`X-API-Key`, or `Authorization: Bearer <key>`) or a bearer token
-//! from `POST /oauth/token` (`Authorization: Bearer <token>`) resolves to a tenant, and every
-//! handler that touches data takes the [`Tenant`] extractor, so no route can forget to
-//! authenticate or to scope by tenant.
+//! Who is calling, and whether they may: an API key (`X-API-Key`, or `Authorization: Bearer
+//! <key>`) or a bearer token from `POST /oauth/token` (`Authorization: Bearer <token>`)
+//! resolves to a [`Principal`] — tenant, credential and permissions. Every handler that touches
+//! data takes the [`Tenant`] (or [`Caller`]) extractor, so no route can forget to authenticate,
+//! to check the credential's permissions, or to scope by tenant.
 //!
 //! The bearer value tells which it is: tokens are JWTs (three dot-separated parts), API keys
 //! (`llk_…`) have no dot.
+//!
+//! Permissions are scopes. The scope a request needs follows from its method and path
+//! ([`required_scope`]), so a new route is covered without anyone remembering to add a check:
+//! reading needs `documents:read`, changing needs `documents:write`, webhooks need
+//! `webhooks:manage`, credentials and the audit log need `credentials:manage`, tenant rules and
+//! preferences need `settings:manage` to change. `*` is every scope.
 
 use axum::extract::FromRequestParts;
-use axum::http::StatusCode;
 use axum::http::request::Parts;
-use ledgerlens_store::{Store, TenantId};
+use axum::http::{Method, StatusCode};
+use ledgerlens_store::{Principal, Store, TenantId};
 
 use crate::{ApiError, AppState, oauth};
 
 /// The authenticated caller's tenant.
 #[derive(Debug, Clone)]
 pub struct Tenant(pub TenantId);
+
+/// The authenticated caller, permissions included.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Principal);
 
 /// What the caller presented.
 enum Credential<'a> {
@@ -45,6 +56,97 @@ fn presented(parts: &Parts) -> Option<Credential<'_>> {
     })
 }
 
+/// The scope a request needs, from its method and path.
+pub(crate) fn required_scope(method: &Method, path: &str) -> &'static str {
+    let reads = matches!(*method, Method::GET | Method::HEAD);
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    if under("/v1/webhooks") {
+        "webhooks:manage"
+    } else if under("/v1/credentials") || under("/v1/audit") {
+        "credentials:manage"
+    } else if (under("/v1/rules") || under("/v1/preferences")) && !reads {
+        "settings:manage"
+    } else if reads {
+        "documents:read"
+    } else {
+        "documents:write"
+    }
+}
+
+/// Resolves the credentials of a request to a principal (401 when missing or invalid).
+pub(crate) async fn resolve<S: Store, B>(
+    parts: &Parts,
+    state: &AppState<S, B>,
+) -> Result<Principal, ApiError> {
+    match presented(parts) {
+        None => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing_credentials",
+            "send an API key in the X-API-Key header, or a token from POST /oauth/token \
+             as Authorization: Bearer <token>",
+        )),
+        Some(Credential::Token(token)) => {
+            oauth::principal_for_token(&state.store, &state.token_key, token).await
+        }
+        Some(Credential::ApiKey(key)) => state
+            .store
+            .principal_for_api_key(key, crate::now_ms())
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_credentials",
+                    "the API key is unknown or revoked",
+                )
+            }),
+    }
+}
+
+/// 403 for a credential without the scope.
+pub(crate) fn forbidden(scope: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "insufficient_scope",
+        format!("this credential lacks the `{scope}` permission"),
+    )
+    .with_detail("required_scope", scope)
+}
+
+impl<S: Store, B: Send + Sync + 'static> FromRequestParts<AppState<S, B>> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S, B>,
+    ) -> Result<Self, Self::Rejection> {
+        // Resolved once per request, even when a middleware asked first.
+        let principal = match parts.extensions.get::<Principal>() {
+            Some(principal) => principal.clone(),
+            None => {
+                let principal = resolve(parts, state).await?;
+                parts.extensions.insert(principal.clone());
+                principal
+            }
+        };
+        let scope = required_scope(&parts.method, parts.uri.path());
+        if !principal.may(scope) {
+            return Err(forbidden(scope));
+        }
+        if let Some(limiter) = &state.limiter
+            && let Err(wait) = limiter.take(&principal.credential, std::time::Instant::now())
+        {
+            let seconds = wait.ceil().max(1.0);
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                format!("too many requests for this credential; retry in {seconds} s"),
+            )
+            .with_detail("retry_after_seconds", seconds));
+        }
+        Ok(Caller(principal))
+    }
+}
+
 impl<S: Store, B: Send + Sync + 'static> FromRequestParts<AppState<S, B>> for Tenant {
     type Rejection = ApiError;
 
@@ -52,26 +154,54 @@ impl<S: Store, B: Send + Sync + 'static> FromRequestParts<AppState<S, B>> for Te
         parts: &mut Parts,
         state: &AppState<S, B>,
     ) -> Result<Self, Self::Rejection> {
-        match presented(parts) {
-            None => Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "missing_credentials",
-                "send an API key in the X-API-Key header, or a token from POST /oauth/token \
-                 as Authorization: Bearer <token>",
-            )),
-            Some(Credential::Token(token)) => {
-                oauth::tenant_for_token(&state.store, &state.token_key, token)
-                    .await
-                    .map(Tenant)
-            }
-            Some(Credential::ApiKey(key)) => match state.store.tenant_for_api_key(key).await? {
-                Some(tenant) => Ok(Tenant(tenant)),
-                None => Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "invalid_credentials",
-                    "the API key is unknown or revoked",
-                )),
-            },
-        }
+        Caller::from_request_parts(parts, state)
+            .await
+            .map(|caller| Tenant(caller.0.tenant))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_follow_method_and_path() {
+        assert_eq!(
+            required_scope(&Method::GET, "/v1/documents/x"),
+            "documents:read"
+        );
+        assert_eq!(
+            required_scope(&Method::POST, "/v1/documents"),
+            "documents:write"
+        );
+        assert_eq!(
+            required_scope(&Method::DELETE, "/v1/cases/x"),
+            "documents:write"
+        );
+        assert_eq!(
+            required_scope(&Method::GET, "/v1/webhooks"),
+            "webhooks:manage"
+        );
+        assert_eq!(
+            required_scope(&Method::GET, "/v1/credentials"),
+            "credentials:manage"
+        );
+        assert_eq!(
+            required_scope(&Method::GET, "/v1/audit"),
+            "credentials:manage"
+        );
+        assert_eq!(
+            required_scope(&Method::PUT, "/v1/preferences"),
+            "settings:manage"
+        );
+        assert_eq!(
+            required_scope(&Method::GET, "/v1/preferences"),
+            "documents:read"
+        );
+        // A prefix is a whole segment.
+        assert_eq!(
+            required_scope(&Method::GET, "/v1/webhooksx"),
+            "documents:read"
+        );
     }
 }

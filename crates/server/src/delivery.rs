@@ -5,21 +5,22 @@
 //! may send them: a claim pushes the message's next attempt a minute ahead, so a sender that dies
 //! only delays it. Delivery is therefore at least once; receivers deduplicate on `webhook-id`.
 //!
-//! The HTTP client is a few lines over `tokio::net::TcpStream`: plain `http://` only. `https://`
-//! needs a TLS client (reqwest + rustls measured at a minute of build time on this box); until one
-//! is added, subscriptions to `https://` are refused at creation.
+//! Messages go out through the service's HTTP client (`ledgerlens-http`: `http://` and `https://`,
+//! bounded in time and answer size, redirects not followed). Unless private destinations are
+//! allowed, its address guard refuses every loopback, private or link-local address at connect
+//! time: the address checked is the address connected to, whatever DNS answers at that moment.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use ledgerlens_http::bytes::Bytes;
+use ledgerlens_http::{Client, ClientConfig, HttpError, http};
 use ledgerlens_store::{AttemptOutcome, Blobs, ClaimedDelivery, Store};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 
-use crate::webhooks::{parse_url, resolve, sign};
+use crate::webhooks::{is_private, parse_url, sign};
 use crate::{Shared, now_ms};
 
 /// Waits after the 1st, 2nd, … failed attempt: 5 s, 30 s, 2 min, 10 min, 1 h, 4 h, 8 h, 12 h —
@@ -45,8 +46,25 @@ const EXCHANGE_TIMEOUT: Duration = Duration::from_secs(15);
 /// Messages sent at once by this process.
 const CONCURRENCY: usize = 8;
 
-/// Most of an answer read (the status line is all that counts).
+/// Most of an answer read (the status code is all that counts; a longer body still delivers).
 const MAX_ANSWER_BYTES: usize = 16 * 1024;
+
+/// The sender's client: the timeouts above, and the SSRF guard unless private destinations are
+/// allowed.
+fn client(allow_private: bool) -> Result<Client, HttpError> {
+    let guard: Option<ledgerlens_http::AddressGuard> = if allow_private {
+        None
+    } else {
+        Some(Arc::new(|ip: IpAddr| !is_private(ip)))
+    };
+    Client::new(ClientConfig {
+        connect_timeout: CONNECT_TIMEOUT,
+        total_timeout: EXCHANGE_TIMEOUT,
+        max_response_bytes: MAX_ANSWER_BYTES,
+        address_guard: guard,
+        ..ClientConfig::default()
+    })
+}
 
 fn ms(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
@@ -61,6 +79,13 @@ pub(crate) fn spawn<S: Store, B: Blobs>(
 }
 
 async fn run<S: Store, B: Blobs>(shared: Arc<Shared<S, B>>, mut stop: watch::Receiver<bool>) {
+    let client = match client(shared.config.allow_private_webhooks) {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(%error, "the webhook client cannot be built: no webhook is sent");
+            return;
+        }
+    };
     let permits = Arc::new(Semaphore::new(CONCURRENCY));
     while !*stop.borrow() {
         let Ok(permit) = Arc::clone(&permits).acquire_owned().await else {
@@ -68,9 +93,9 @@ async fn run<S: Store, B: Blobs>(shared: Arc<Shared<S, B>>, mut stop: watch::Rec
         };
         match shared.store.claim_delivery(now_ms(), ms(CLAIM)).await {
             Ok(Some(claimed)) => {
-                let shared = Arc::clone(&shared);
+                let (shared, client) = (Arc::clone(&shared), client.clone());
                 tokio::spawn(async move {
-                    attempt(&shared, claimed).await;
+                    attempt(&shared, &client, claimed).await;
                     drop(permit);
                 });
             }
@@ -99,9 +124,13 @@ async fn run<S: Store, B: Blobs>(shared: Arc<Shared<S, B>>, mut stop: watch::Rec
 }
 
 /// One attempt, recorded whatever happens.
-async fn attempt<S: Store, B: Blobs>(shared: &Shared<S, B>, claimed: ClaimedDelivery) {
+async fn attempt<S: Store, B: Blobs>(
+    shared: &Shared<S, B>,
+    client: &Client,
+    claimed: ClaimedDelivery,
+) {
     let started = Instant::now();
-    let result = send(&claimed, shared.config.allow_private_webhooks).await;
+    let result = send(client, &claimed).await;
     let duration_ms = ms(started.elapsed());
     let (response_code, error) = match result {
         Ok(code) => (Some(code), None),
@@ -133,6 +162,9 @@ async fn attempt<S: Store, B: Blobs>(shared: &Shared<S, B>, claimed: ClaimedDeli
         delivered,
         retry_at_ms,
     };
+    shared
+        .metrics
+        .webhook_attempt(delivered, retry_at_ms.is_some());
     if let Err(error) = shared
         .store
         .record_attempt(&claimed, &outcome, now_ms())
@@ -144,87 +176,28 @@ async fn attempt<S: Store, B: Blobs>(shared: &Shared<S, B>, claimed: ClaimedDeli
 }
 
 /// POSTs the message; the receiver's status code, or why there is none.
-async fn send(claimed: &ClaimedDelivery, allow_private: bool) -> Result<u16, String> {
+async fn send(client: &Client, claimed: &ClaimedDelivery) -> Result<u16, String> {
     let destination =
         parse_url(&claimed.url).map_err(|_| "the destination URL is not usable".to_owned())?;
-    // Checked again at every attempt (DNS may now answer differently), and the checked address is
-    // the one connected to.
-    let addresses = resolve(&destination, allow_private).await?;
     let timestamp = now_ms() / 1000;
     let signature = sign(&claimed.secret, &claimed.id, timestamp, &claimed.payload)
         .ok_or_else(|| "the signing key is unreadable".to_owned())?;
-    let host = if destination.host.contains(':') {
-        format!("[{}]", destination.host)
-    } else {
-        destination.host.clone()
-    };
-    let host = if destination.port == 80 {
-        host
-    } else {
-        format!("{host}:{}", destination.port)
-    };
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: ledgerlens-webhooks/{version}\r\n\
-         Content-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\
-         webhook-id: {id}\r\nwebhook-timestamp: {timestamp}\r\nwebhook-signature: {signature}\r\n\r\n{body}",
-        path = destination.path,
-        version = env!("CARGO_PKG_VERSION"),
-        length = claimed.payload.len(),
-        id = claimed.id,
-        body = claimed.payload,
-    );
-    tokio::time::timeout(EXCHANGE_TIMEOUT, exchange(&addresses, request.as_bytes()))
-        .await
-        .map_err(|_| format!("no answer within {} s", EXCHANGE_TIMEOUT.as_secs()))?
-}
-
-async fn exchange(addresses: &[SocketAddr], request: &[u8]) -> Result<u16, String> {
-    let mut last_error = "no address".to_owned();
-    let mut stream = None;
-    for address in addresses {
-        match tokio::time::timeout(CONNECT_TIMEOUT, TcpStream::connect(address)).await {
-            Ok(Ok(connected)) => {
-                stream = Some(connected);
-                break;
-            }
-            Ok(Err(error)) => last_error = format!("connecting to {address}: {error}"),
-            Err(_) => last_error = format!("connecting to {address}: timed out"),
-        }
+    let request = http::Request::post(destination.url())
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(
+            http::header::USER_AGENT,
+            concat!("ledgerlens-webhooks/", env!("CARGO_PKG_VERSION")),
+        )
+        .header("webhook-id", claimed.id.as_str())
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", signature)
+        .body(Bytes::from(claimed.payload.clone()))
+        .map_err(|e| format!("the request cannot be built: {e}"))?;
+    match client.send(request).await {
+        Ok(answer) => Ok(answer.status.as_u16()),
+        Err(HttpError::TooLarge { status, .. }) => Ok(status),
+        Err(error) => Err(error.to_string()),
     }
-    let mut stream = stream.ok_or(last_error)?;
-    stream
-        .write_all(request)
-        .await
-        .map_err(|e| format!("sending: {e}"))?;
-    let mut answer = Vec::new();
-    let mut buffer = [0u8; 4096];
-    loop {
-        let read = stream
-            .read(&mut buffer)
-            .await
-            .map_err(|e| format!("reading the answer: {e}"))?;
-        answer.extend_from_slice(buffer.get(..read).unwrap_or(&[]));
-        if read == 0 || answer.windows(2).any(|w| w == b"\r\n") || answer.len() > MAX_ANSWER_BYTES {
-            break;
-        }
-    }
-    status_code(&answer).ok_or_else(|| "the answer is not HTTP".to_owned())
-}
-
-/// The status code of `HTTP/1.x NNN …`.
-fn status_code(answer: &[u8]) -> Option<u16> {
-    let line_end = answer.windows(2).position(|w| w == b"\r\n")?;
-    let line = std::str::from_utf8(answer.get(..line_end)?).ok()?;
-    let mut parts = line.split(' ');
-    let version = parts.next()?;
-    if !version.starts_with("HTTP/1.") {
-        return None;
-    }
-    parts
-        .next()?
-        .parse::<u16>()
-        .ok()
-        .filter(|c| (100..600).contains(c))
 }
 
 #[cfg(test)]
@@ -237,12 +210,28 @@ mod tests {
         assert!(total >= Duration::from_secs(24 * 3_600), "{total:?}");
     }
 
-    #[test]
-    fn status_lines_are_read_and_garbage_refused() {
-        assert_eq!(status_code(b"HTTP/1.1 204 No Content\r\n"), Some(204));
-        assert_eq!(status_code(b"HTTP/1.0 500 Oops\r\nx: y\r\n\r\n"), Some(500));
-        assert_eq!(status_code(b"SSH-2.0-OpenSSH\r\n"), None);
-        assert_eq!(status_code(b"HTTP/1.1 999 x\r\n"), None);
-        assert_eq!(status_code(b"HTTP/1.1 200"), None);
+    /// The guard is what stands between a tenant's URL and the server's own network: a private
+    /// address is refused before any connection, however the URL spells it.
+    #[tokio::test]
+    async fn private_destinations_are_refused_unless_allowed() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let guarded = client(false).unwrap();
+        for url in [
+            format!("http://127.0.0.1:{port}/hook"),
+            format!("https://localhost:{port}/hook"),
+            format!("http://[::ffff:127.0.0.1]:{port}/hook"),
+        ] {
+            let request = http::Request::post(url.as_str())
+                .body(Bytes::new())
+                .unwrap();
+            let error = guarded.send(request).await.unwrap_err();
+            assert!(
+                matches!(error, HttpError::AddressRefused { .. }),
+                "{url}: {error}"
+            );
+        }
+        let accepted = tokio::time::timeout(Duration::from_millis(50), listener.accept()).await;
+        assert!(accepted.is_err(), "a refused destination was connected to");
     }
 }

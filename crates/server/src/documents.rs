@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, SecondsFormat};
 use ledgerlens_store::{
-    BlobKey, Blobs, DocumentId, DocumentRecord, NewDocument, NewEvent, PageCursor, Store,
+    BlobKey, Blobs, CaseId, DocumentId, DocumentRecord, NewDocument, NewEvent, PageCursor, Store,
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -29,15 +29,17 @@ const DEFAULT_PAGE: u32 = 20;
 const MAX_PAGE: u32 = 100;
 
 /// The optional text fields of an upload.
-const TEXT_FIELDS: [&str; 5] = [
+const TEXT_FIELDS: [&str; 7] = [
     "password",
     "account_holder_name",
     "business_type",
     "sector",
     "country",
+    "case_id",
+    "metadata",
 ];
 
-fn too_large(limit: u64) -> ApiError {
+pub(crate) fn too_large(limit: u64) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
@@ -108,6 +110,8 @@ struct Upload {
     file: Option<(String, Vec<u8>)>,
     options: DocumentOptions,
     password: Option<String>,
+    case_id: Option<String>,
+    metadata: Option<String>,
 }
 
 async fn read_upload(multipart: &mut Multipart, limit: u64) -> Result<Upload, ApiError> {
@@ -137,7 +141,8 @@ async fn read_upload(multipart: &mut Multipart, limit: u64) -> Result<Upload, Ap
             return Err(ApiError::bad_field(
                 "unknown_field",
                 &name,
-                "not a field of this upload (file, password, account_holder_name, business_type, sector, country)",
+                "not a field of this upload (file, password, account_holder_name, business_type, \
+                 sector, country, case_id, metadata)",
             ));
         }
         let value = Some(read_text(&mut field, &name, limit).await?).filter(|v| !v.is_empty());
@@ -146,14 +151,175 @@ async fn read_upload(multipart: &mut Multipart, limit: u64) -> Result<Upload, Ap
             "account_holder_name" => upload.options.account_holder_name = value,
             "business_type" => upload.options.business_type = value,
             "sector" => upload.options.sector = value,
+            "case_id" => upload.case_id = value,
+            "metadata" => upload.metadata = value,
             _ => upload.options.country = value,
         }
     }
     Ok(upload)
 }
 
+/// An upload as read from whatever API received it (the native multipart, or a compatible
+/// vendor's shape).
+pub(crate) struct Accepted {
+    /// The client's file name, sanitised.
+    pub filename: String,
+    /// The file.
+    pub bytes: Vec<u8>,
+    /// Analysis options the client gave.
+    pub options: DocumentOptions,
+    /// PDF password.
+    pub password: Option<String>,
+    /// Case to file it under (`case_…`).
+    pub case_id: Option<String>,
+    /// Client metadata, a JSON object as text.
+    pub metadata: Option<String>,
+}
+
+impl std::fmt::Debug for Accepted {
+    /// Neither the password nor the file reaches a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Accepted")
+            .field("filename", &self.filename)
+            .field("size", &self.bytes.len())
+            .field("case_id", &self.case_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks, stores and queues an upload; announces it (`document.uploaded`). Every API that
+/// takes statements goes through here, so checks and defaults are the same everywhere.
+pub(crate) async fn accept<S: Store, B: Blobs>(
+    state: &AppState<S, B>,
+    tenant: &ledgerlens_store::TenantId,
+    upload: Accepted,
+) -> Result<DocumentRecord, ApiError> {
+    if upload.bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_field(
+            "empty_file",
+            "file",
+            "the file is empty",
+        ));
+    }
+    let format = ledgerlens_ingest::sniff::detect(&upload.bytes).map_err(|error| {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("not a supported statement format: {error}"),
+        )
+    })?;
+    let mut options = upload.options;
+    let case_id = filed_under(state, tenant, upload.case_id, &mut options).await?;
+    let metadata_json = metadata(upload.metadata)?;
+    // The tenant's preferences fill what neither the upload nor the case said.
+    let preferences = crate::preferences::load(&state.store, tenant).await?;
+    options.business_type = options.business_type.or(preferences.business_type);
+    options.sector = options.sector.or(preferences.sector);
+    options.country = options.country.or(preferences.country);
+    let sha256 = ledgerlens_ingest::sha256_hex(&upload.bytes);
+    let key = BlobKey::new(tenant, &sha256)?;
+    let size_bytes = u64::try_from(upload.bytes.len()).unwrap_or(u64::MAX);
+    state.blobs.put(&key, upload.bytes).await?;
+    let options_json = serde_json::to_string(&options).map_err(|e| ApiError::internal(&e))?;
+    let record = state
+        .store
+        .insert_document(
+            NewDocument {
+                tenant: tenant.clone(),
+                filename: upload.filename,
+                sha256,
+                size_bytes,
+                format: format.name().to_owned(),
+                options_json,
+                password: upload.password,
+                case_id,
+                metadata_json,
+            },
+            now_ms(),
+        )
+        .await?;
+    state.queued.notify_one();
+    state.metrics.uploaded();
+    tracing::info!(document = %record.id, format = format.name(), size_bytes, "queued");
+    let uploaded = NewEvent {
+        event_type: "document.uploaded".to_owned(),
+        payload: crate::webhooks::payload(
+            "document.uploaded",
+            now_ms(),
+            json!({
+                "document_id": record.id.as_str(),
+                "status": record.status.as_str(),
+                "filename": record.filename,
+                "format": record.format,
+                "size_bytes": record.size_bytes,
+                "sha256": record.sha256,
+                "total_steps": TOTAL_STEPS,
+                "message": "Statement uploaded.",
+            }),
+        ),
+    };
+    // The document is stored and queued: a failure to announce it must not fail the upload.
+    match state
+        .store
+        .enqueue_event(&record.tenant, &uploaded, now_ms())
+        .await
+    {
+        Ok(queued) if queued > 0 => state.deliveries_due.notify_one(),
+        Ok(_) => {}
+        Err(error) => tracing::error!(%error, "queueing document.uploaded failed"),
+    }
+    Ok(record)
+}
+
+/// The case an upload is filed under (`case_id`), whose describing fields fill the analysis
+/// options the upload left out.
+async fn filed_under<S: Store, B: Blobs>(
+    state: &AppState<S, B>,
+    tenant: &ledgerlens_store::TenantId,
+    case_id: Option<String>,
+    options: &mut DocumentOptions,
+) -> Result<Option<CaseId>, ApiError> {
+    let Some(text) = case_id else { return Ok(None) };
+    let unknown = || {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_case",
+            format!("the tenant has no case {text:?}"),
+        )
+        .with_detail("field", "case_id")
+    };
+    let id = CaseId::parse(&text).ok_or_else(unknown)?;
+    let case = state
+        .store
+        .get_case(tenant, &id)
+        .await?
+        .ok_or_else(unknown)?;
+    let fields = case.fields;
+    if options.account_holder_name.is_none() {
+        options.account_holder_name = fields.name;
+    }
+    options.business_type = options.business_type.take().or(fields.business_type);
+    options.sector = options.sector.take().or(fields.sector);
+    options.country = options.country.take().or(fields.country);
+    Ok(Some(id))
+}
+
+/// The client's `metadata` field: a JSON object (period, statement date…), bounded like every
+/// text field of an upload.
+fn metadata(text: Option<String>) -> Result<Option<String>, ApiError> {
+    let Some(text) = text else { return Ok(None) };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(value @ Value::Object(_)) => Ok(Some(value.to_string())),
+        _ => Err(ApiError::bad_field(
+            "invalid_field",
+            "metadata",
+            "a JSON object",
+        )),
+    }
+}
+
 /// The last path component, without control characters: shown back and used as the source name.
-fn sanitize_filename(name: &str) -> String {
+pub(crate) fn sanitize_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let clean: String = base.chars().filter(|c| !c.is_control()).take(255).collect();
     if clean.is_empty() {
@@ -206,70 +372,19 @@ pub async fn upload<S: Store, B: Blobs>(
             "the statement file is required",
         ));
     };
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_field(
-            "empty_file",
-            "file",
-            "the file is empty",
-        ));
-    }
-    let format = ledgerlens_ingest::sniff::detect(&bytes).map_err(|error| {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            format!("not a supported statement format: {error}"),
-        )
-    })?;
-    let sha256 = ledgerlens_ingest::sha256_hex(&bytes);
-    let key = BlobKey::new(&tenant, &sha256)?;
-    let size_bytes = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    state.blobs.put(&key, bytes).await?;
-    let options_json =
-        serde_json::to_string(&upload.options).map_err(|e| ApiError::internal(&e))?;
-    let record = state
-        .store
-        .insert_document(
-            NewDocument {
-                tenant,
-                filename,
-                sha256,
-                size_bytes,
-                format: format.name().to_owned(),
-                options_json,
-                password: upload.password,
-            },
-            now_ms(),
-        )
-        .await?;
-    state.queued.notify_one();
-    tracing::info!(document = %record.id, format = format.name(), size_bytes, "queued");
-    let uploaded = NewEvent {
-        event_type: "document.uploaded".to_owned(),
-        payload: crate::webhooks::payload(
-            "document.uploaded",
-            now_ms(),
-            json!({
-                "document_id": record.id.as_str(),
-                "status": record.status.as_str(),
-                "filename": record.filename,
-                "format": record.format,
-                "size_bytes": record.size_bytes,
-                "sha256": record.sha256,
-                "total_steps": TOTAL_STEPS,
-                "message": "Statement uploaded.",
-            }),
-        ),
-    };
-    // The document is stored and queued: a failure to announce it must not fail the upload.
-    match state
-        .store
-        .enqueue_event(&record.tenant, &uploaded, now_ms())
-        .await
-    {
-        Ok(queued) if queued > 0 => state.deliveries_due.notify_one(),
-        Ok(_) => {}
-        Err(error) => tracing::error!(%error, "queueing document.uploaded failed"),
-    }
+    let record = accept(
+        &state,
+        &tenant,
+        Accepted {
+            filename,
+            bytes,
+            options: upload.options,
+            password: upload.password,
+            case_id: upload.case_id,
+            metadata: upload.metadata,
+        },
+    )
+    .await?;
     let location = format!("/v1/documents/{}", record.id);
     if wants_stream(&headers) {
         let tenant = record.tenant.clone();
@@ -281,7 +396,9 @@ pub async fn upload<S: Store, B: Blobs>(
     }
     let mut response = (
         StatusCode::ACCEPTED,
-        Json(json!({ "id": record.id.as_str(), "status": record.status.as_str() })),
+        // The whole record (a superset of spec 003's `{id, status}`), so a client sees at once
+        // what was understood: options after preferences, case, duplicate of an earlier upload.
+        Json(document_json(&record)),
     )
         .into_response();
     if let Ok(value) = HeaderValue::from_str(&location) {
@@ -298,14 +415,14 @@ fn wants_stream(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
-fn timestamp(ms: i64) -> Value {
+pub(crate) fn timestamp(ms: i64) -> Value {
     DateTime::from_timestamp_millis(ms).map_or(Value::Null, |t| {
         t.to_rfc3339_opts(SecondsFormat::Millis, true).into()
     })
 }
 
 /// A document as the API shows it (never the password, never internal lease data).
-fn document_json(record: &DocumentRecord) -> Value {
+pub(crate) fn document_json(record: &DocumentRecord) -> Value {
     let failure = match (&record.failure_code, &record.failure_message) {
         (Some(code), message) => json!({ "code": code, "message": message }),
         _ => Value::Null,
@@ -319,6 +436,10 @@ fn document_json(record: &DocumentRecord) -> Value {
         "size_bytes": record.size_bytes,
         "sha256": record.sha256,
         "options": options,
+        "number": record.number,
+        "case_id": record.case_id.as_ref().map(|c| c.as_str()),
+        "metadata": record.metadata_json.as_deref().and_then(|m| serde_json::from_str::<Value>(m).ok()),
+        "duplicate_of": record.duplicate_of.as_ref().map(|d| d.as_str()),
         "attempts": record.attempts,
         "step": record.progress_step,
         "total_steps": TOTAL_STEPS,
@@ -331,7 +452,7 @@ fn document_json(record: &DocumentRecord) -> Value {
 }
 
 /// An id from the path: anything not of our shape cannot exist, so it is a plain 404.
-fn document_id(
+pub(crate) fn document_id(
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
 ) -> Result<DocumentId, ApiError> {
     path.ok()
@@ -407,7 +528,12 @@ pub async fn list<S: Store, B: Blobs>(
     };
     let page = state
         .store
-        .list_documents(&tenant, cursor.as_ref(), limit)
+        .list_documents(
+            &tenant,
+            &ledgerlens_store::DocumentFilter::default(),
+            cursor.as_ref(),
+            limit,
+        )
         .await?;
     let data: Vec<Value> = page.documents.iter().map(document_json).collect();
     Ok(Json(json!({
@@ -440,9 +566,25 @@ pub async fn analysis<S: Store, B: Blobs>(
             "one of native, periculum, finx, xray, envoyx",
         ));
     }
+    analysed(&state, &tenant, &id).await?;
+    let body = state
+        .store
+        .get_analysis(&tenant, &id, &profile)
+        .await?
+        .ok_or_else(|| ApiError::internal(&format!("analysis {profile} of {id} is missing")))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The tenant's document, once analysed: 404 for an unknown or foreign id, 409 `not_analyzed`
+/// (with its `status`) before the analysis is stored or when it failed.
+pub(crate) async fn analysed<S: Store, B: Blobs>(
+    state: &AppState<S, B>,
+    tenant: &ledgerlens_store::TenantId,
+    id: &DocumentId,
+) -> Result<DocumentRecord, ApiError> {
     let record = state
         .store
-        .get_document(&tenant, &id)
+        .get_document(tenant, id)
         .await?
         .ok_or_else(|| ApiError::not_found("document"))?;
     if !record.status.has_analysis() {
@@ -453,12 +595,7 @@ pub async fn analysis<S: Store, B: Blobs>(
         )
         .with_detail("status", record.status.as_str()));
     }
-    let body = state
-        .store
-        .get_analysis(&tenant, &id, &profile)
-        .await?
-        .ok_or_else(|| ApiError::internal(&format!("analysis {profile} of {id} is missing")))?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    Ok(record)
 }
 
 /// `DELETE /v1/documents/{id}`: the rows, then the original (unless the tenant uploaded the same

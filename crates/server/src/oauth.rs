@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use hmac::{Hmac, Mac};
-use ledgerlens_store::{Store, TenantId, hash_secret};
+use ledgerlens_store::{Principal, Store, hash_secret};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
@@ -173,12 +173,13 @@ pub(crate) fn verify(key: &TokenKey, token: &str, now_ms: i64) -> Result<Claims,
     Ok(claims)
 }
 
-/// The tenant a bearer token authenticates as, or the 401 to answer.
-pub(crate) async fn tenant_for_token<S: Store>(
+/// Who a bearer token authenticates as (its client, with the client's current permissions),
+/// or the 401 to answer.
+pub(crate) async fn principal_for_token<S: Store>(
     store: &S,
     key: &TokenKey,
     token: &str,
-) -> Result<TenantId, ApiError> {
+) -> Result<Principal, ApiError> {
     let claims = verify(key, token, now_ms()).map_err(|problem| match problem {
         TokenProblem::Invalid => ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -191,8 +192,8 @@ pub(crate) async fn tenant_for_token<S: Store>(
             "the bearer token has expired; request a new one from POST /oauth/token",
         ),
     })?;
-    match store.oauth_client(&claims.client).await? {
-        Some((tenant, _)) if tenant.as_str() == claims.tenant => Ok(tenant),
+    match store.oauth_client(&claims.client, now_ms()).await? {
+        Some((principal, _)) if principal.tenant.as_str() == claims.tenant => Ok(principal),
         _ => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "invalid_token",
@@ -331,11 +332,11 @@ pub(crate) async fn token<S: Store, B: Send + Sync + 'static>(
     let Some(client_secret) = request.client_secret else {
         return Err(invalid_request("client_secret", "required"));
     };
-    let tenant = match state.store.oauth_client(&client_id).await? {
-        Some((tenant, stored_hash))
+    let tenant = match state.store.oauth_client(&client_id, now_ms()).await? {
+        Some((principal, stored_hash))
             if secret_matches(&state.token_key, &stored_hash, &client_secret) =>
         {
-            tenant
+            principal.tenant
         }
         _ => {
             tracing::info!(client = %client_id, "token refused: unknown client or wrong secret");

@@ -1,17 +1,19 @@
 //! The outermost middleware: a request id for every request (in the `x-request-id` header, in
-//! every log line of the request, in every error body), one log line per request, and the one
-//! JSON error shape for every error response.
+//! every log line of the request, in every error body), one log line per request, its latency
+//! in the metrics (by route template), and the one JSON error shape for every error response.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use tracing::Instrument;
 
 use crate::error::{ApiError, generic};
+use crate::metrics::{Metrics, RouteTemplate};
 
 /// The header a request id travels in, both ways.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
@@ -38,8 +40,12 @@ fn new_request_id() -> String {
     format!("req_{hex}")
 }
 
-/// Wraps every request: id, span, error rendering, access log.
-pub async fn middleware(request: Request, next: Next) -> Response {
+/// Wraps every request: id, span, error rendering, access log, latency.
+pub async fn middleware(
+    State(metrics): State<Arc<Metrics>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let id = request
         .headers()
         .get(REQUEST_ID_HEADER)
@@ -52,16 +58,26 @@ pub async fn middleware(request: Request, next: Next) -> Response {
         method = %request.method(),
         path = %request.uri().path(),
     );
+    let method = request.method().as_str().to_owned();
     let started = Instant::now();
     async move {
         let response = next.run(request).await;
+        // Requests no route matched are counted together: their paths are the client's text.
+        let route = response
+            .extensions()
+            .get::<RouteTemplate>()
+            .map_or("unmatched", |r| r.0.as_str())
+            .to_owned();
         let mut response = render_error(response, &id);
         if let Ok(value) = HeaderValue::from_str(&id) {
             response.headers_mut().insert(REQUEST_ID_HEADER, value);
         }
+        let latency = started.elapsed();
+        metrics.request(&route, &method, response.status().as_u16(), latency);
         tracing::info!(
             status = response.status().as_u16(),
-            latency_ms = started.elapsed().as_millis(),
+            latency_ms = latency.as_millis(),
+            route = %route,
             "request done"
         );
         response

@@ -40,7 +40,7 @@ const SECRET_PREFIX: &str = "whsec_";
 const SECRET_BYTES: usize = 24;
 
 /// Subscriptions per tenant: a bound on the fan-out of one event.
-const MAX_SUBSCRIPTIONS: usize = 20;
+pub(crate) const MAX_SUBSCRIPTIONS: usize = 20;
 
 /// Longest accepted URL.
 const MAX_URL_BYTES: usize = 2048;
@@ -66,9 +66,10 @@ pub fn sign(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<String
     Some(format!("v1,{}", BASE64.encode(mac.finalize().into_bytes())))
 }
 
-/// A destination: host, port and request path of an `http://` URL.
+/// A destination: scheme, host, port and request path of an `http(s)://` URL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Destination {
+    pub(crate) https: bool,
     pub(crate) host: String,
     pub(crate) port: u16,
     pub(crate) path: String,
@@ -79,26 +80,38 @@ pub(crate) struct Destination {
 pub(crate) enum UrlProblem {
     /// Not an absolute http(s) URL we can parse.
     Invalid(&'static str),
-    /// `https://`: this build has no TLS client yet.
-    Https,
 }
 
-/// Parses `http://host[:port][/path][?query]`. Deliberately strict: no user info, no fragment.
+impl Destination {
+    /// The URL the sender requests, rebuilt from the parsed parts (host lowercased, IPv6 in
+    /// brackets), so what is sent is exactly what was checked.
+    pub(crate) fn url(&self) -> String {
+        let scheme = if self.https { "https" } else { "http" };
+        if self.host.contains(':') {
+            format!("{scheme}://[{}]:{}{}", self.host, self.port, self.path)
+        } else {
+            format!("{scheme}://{}:{}{}", self.host, self.port, self.path)
+        }
+    }
+}
+
+/// Parses `http(s)://host[:port][/path][?query]`. Deliberately strict: no user info, no
+/// fragment.
 pub(crate) fn parse_url(url: &str) -> Result<Destination, UrlProblem> {
     if url.len() > MAX_URL_BYTES || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err(UrlProblem::Invalid(
             "too long, or holds spaces or control characters",
         ));
     }
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("https://") {
-        return Err(UrlProblem::Https);
-    }
+    let https = url
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+    let scheme_len = if https { 8 } else { 7 };
     let rest = url
-        .get(..7)
-        .filter(|scheme| scheme.eq_ignore_ascii_case("http://"))
-        .and_then(|_| url.get(7..))
-        .ok_or(UrlProblem::Invalid("an absolute http:// URL"))?;
+        .get(..scheme_len)
+        .filter(|scheme| https || scheme.eq_ignore_ascii_case("http://"))
+        .and_then(|_| url.get(scheme_len..))
+        .ok_or(UrlProblem::Invalid("an absolute http:// or https:// URL"))?;
     if rest.contains('#') {
         return Err(UrlProblem::Invalid("no fragment"));
     }
@@ -131,6 +144,7 @@ pub(crate) fn parse_url(url: &str) -> Result<Destination, UrlProblem> {
         }
     };
     let port = match port {
+        None if https => 443,
         None => 80,
         Some(text) => text
             .parse::<u16>()
@@ -146,6 +160,7 @@ pub(crate) fn parse_url(url: &str) -> Result<Destination, UrlProblem> {
         return Err(UrlProblem::Invalid("a host name or IP address"));
     }
     Ok(Destination {
+        https,
         host: host.to_ascii_lowercase(),
         port,
         path,
@@ -226,6 +241,44 @@ pub(crate) fn payload(event_type: &str, now_ms: i64, data: Value) -> String {
         "data": data,
     })
     .to_string()
+}
+
+/// Queues the vendor-shaped copies of a native event (issue 8: EnvoyX's `bank_statement.*`,
+/// see compat/envoyx/events.rs) for the tenant's subscriptions that name them; a tenant without
+/// one gets nothing queued. Called beside each native event the worker queues. The native event
+/// is the record, so a failure here only logs.
+pub(crate) async fn enqueue_vendor_copies<S: Store>(
+    store: &S,
+    deliveries_due: &tokio::sync::Notify,
+    tenant: &ledgerlens_store::TenantId,
+    native: &ledgerlens_store::NewEvent,
+) {
+    for copy in vendor_copies(store, tenant, native).await {
+        match store.enqueue_event(tenant, &copy, now_ms()).await {
+            Ok(queued) if queued > 0 => deliveries_due.notify_one(),
+            Ok(_) => {}
+            Err(error) => {
+                tracing::error!(%error, event = %copy.event_type, "queueing a vendor copy failed");
+            }
+        }
+    }
+}
+
+/// The vendor-shaped copies of a native event (EnvoyX's `bank_statement.*`, Sopra's
+/// `new_report`), for subscriptions that name them. The worker queues a job's terminal copies
+/// in the same transaction as its result, so they are announced exactly when it is.
+pub(crate) async fn vendor_copies<S: Store>(
+    store: &S,
+    tenant: &ledgerlens_store::TenantId,
+    native: &ledgerlens_store::NewEvent,
+) -> Vec<ledgerlens_store::NewEvent> {
+    [
+        crate::compat::envoyx::webhook_event(native),
+        crate::compat::sopra::events::webhook_event(store, tenant, native).await,
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 fn webhook_json(record: &WebhookRecord) -> Value {
@@ -351,13 +404,6 @@ pub(crate) async fn create<S: Store, B: Send + Sync + 'static>(
     let request = read_subscription(&body)?;
     let destination = parse_url(&request.url).map_err(|problem| match problem {
         UrlProblem::Invalid(why) => ApiError::bad_field("invalid_field", "url", why),
-        UrlProblem::Https => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "webhook_url_unsupported",
-            "https:// destinations need the TLS client of a later version; use http:// \
-             (e.g. through a TLS-terminating proxy you run)",
-        )
-        .with_detail("field", "url"),
     })?;
     resolve(&destination, state.config.allow_private_webhooks)
         .await
@@ -511,10 +557,20 @@ mod tests {
         );
         let d = parse_url("http://[::1]/").unwrap();
         assert_eq!((d.host.as_str(), d.port), ("::1", 80));
-        assert_eq!(parse_url("https://example.com/"), Err(UrlProblem::Https));
+        let d = parse_url("HTTPS://example.com/hook").unwrap();
+        assert_eq!(
+            (d.https, d.port, d.url().as_str()),
+            (true, 443, "https://example.com:443/hook")
+        );
+        assert_eq!(
+            parse_url("http://[::1]:8080/x").unwrap().url(),
+            "http://[::1]:8080/x"
+        );
         for bad in [
             "ftp://example.com/",
             "http://user:pw@example.com/",
+            "https://user@example.com/",
+            "https//example.com/",
             "http://example.com:0/",
             "http://example.com:99999/",
             "http:///path",

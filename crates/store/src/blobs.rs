@@ -79,6 +79,11 @@ impl LocalBlobs {
         LocalBlobs { root: root.into() }
     }
 
+    /// The directory the originals are under (for the start-up log line).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The file of a key (tests check that deletion really removes it).
     pub fn path_of(&self, key: &BlobKey) -> PathBuf {
         self.root.join(&key.tenant).join(&key.sha256)

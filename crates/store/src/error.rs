@@ -20,6 +20,27 @@ pub enum StoreError {
         /// The underlying error.
         source: std::io::Error,
     },
+    /// The object store could not be reached, or the exchange broke off.
+    #[error("object store: {0}")]
+    ObjectStore(String),
+    /// The object store answered with an error: the status and S3's own code and message.
+    #[error("object store: {operation} {object} answered {status} {code}: {message}")]
+    ObjectStoreStatus {
+        /// `GET`, `PUT` or `DELETE`.
+        operation: &'static str,
+        /// `bucket/object name`.
+        object: String,
+        /// The HTTP status.
+        status: u16,
+        /// S3's error code (`NoSuchBucket`, `InvalidAccessKeyId`, …); empty if the body had none.
+        code: String,
+        /// S3's message; empty if the body had none.
+        message: String,
+    },
+    /// An original could not be encrypted or decrypted (wrong key, altered bytes), or the key
+    /// file is unusable.
+    #[error("encryption at rest: {0}")]
+    Encryption(String),
     /// The operating system's random source failed, so no secret could be made.
     #[error("random source: {0}")]
     Random(String),

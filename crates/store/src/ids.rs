@@ -20,6 +20,15 @@ impl TenantId {
         TenantId(id)
     }
 
+    /// Parses an id that came back from outside (a signed upload URL carries its tenant, as it
+    /// carries no credentials). Anything not of our shape is refused; that the id is one this
+    /// server issued is for the caller to check (the URL's signature).
+    pub fn parse(text: &str) -> Option<Self> {
+        let hex = text.strip_prefix("ten_")?;
+        (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| TenantId(text.to_owned()))
+    }
+
     /// The id as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -62,6 +71,40 @@ impl DocumentId {
 }
 
 impl fmt::Display for DocumentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A case's id (`case_` + 32 hex digits).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CaseId(String);
+
+impl CaseId {
+    /// Parses an id from a URL or a form field; anything not of our shape is refused here.
+    pub fn parse(text: &str) -> Option<Self> {
+        let hex = text.strip_prefix("case_")?;
+        (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| CaseId(text.to_owned()))
+    }
+
+    /// A new random id.
+    pub(crate) fn generate() -> Result<Self, StoreError> {
+        Ok(CaseId(format!("case_{}", random_hex(16)?)))
+    }
+
+    /// Wraps an id read from the database (trusted).
+    pub(crate) fn from_db(id: String) -> Self {
+        CaseId(id)
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CaseId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }

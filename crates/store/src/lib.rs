@@ -1,35 +1,52 @@
 //! Persistence of the ledgerlens service.
 //!
-//! Two traits, each with one backend so far, chosen once at the edge (the binary):
-//! - [`Store`]: the records — tenants, API keys, OAuth clients, documents (which are also the
-//!   job queue) and analyses. [`SqliteStore`] is the embedded default; a PostgreSQL backend will
-//!   implement the same trait with its own migrations.
+//! Two traits, chosen once at the edge (the binary):
+//! - [`Store`]: the records — tenants, credentials, cases, documents (which are also the job
+//!   queue), analyses, runs, preferences, rules, idempotency keys and the audit log.
+//!   [`SqlStore`] implements it on SQLite (the embedded default) and on PostgreSQL.
 //!   It also keeps webhook subscriptions and their outbox of messages (queued in the same
 //!   transaction as the job result they announce, so a crash cannot lose one).
-//! - [`Blobs`]: the uploaded originals. [`LocalBlobs`] keeps them as files; an S3-compatible
-//!   backend will implement the same trait.
+//! - [`Blobs`]: the uploaded originals. [`LocalBlobs`] keeps them as files, an S3-compatible
+//!   service can hold them instead, and either can encrypt them at rest ([`ConfiguredBlobs`]).
 //!
 //! Every query about a tenant's data takes the tenant's id, so a handler cannot forget it: there is
 //! no "get document by id" without a tenant. Time is a parameter (`now_ms`) so the queue's lease
 //! arithmetic can be tested without sleeping.
 
 mod blobs;
+mod blobs_config;
+mod cipher;
+pub mod domain;
 mod error;
 mod ids;
 mod records;
-mod sqlite;
+mod s3;
+mod s3_sign;
+#[cfg(feature = "testing")]
+pub mod s3_testing;
+mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod webhooks;
 
 use std::future::Future;
 
 pub use blobs::{BlobKey, Blobs, LocalBlobs};
-pub use error::StoreError;
-pub use ids::{DocumentId, TenantId, hash_secret, random_token};
-pub use records::{
-    ApiKeyCreated, ClaimedJob, DocumentPage, DocumentRecord, DocumentStatus, JobOutcome,
-    NewDocument, OAuthClientCreated, PageCursor,
+pub use blobs_config::{BlobLocation, BlobsConfig, ConfiguredBlobs};
+pub use cipher::{BlobEncryptionKey, EncryptedBlobs};
+pub use domain::{
+    AuditRecord, CaseFields, CaseKind, CasePage, CaseRecord, CredentialKind, CredentialRecord,
+    CredentialSpec, DeletedCase, Idempotency, NewAudit, Principal, RuleRecord, RunRecord,
 };
-pub use sqlite::SqliteStore;
+pub use error::StoreError;
+pub use ids::{CaseId, DocumentId, TenantId, hash_secret, random_token};
+pub use records::{
+    ApiKeyCreated, ClaimedJob, DocumentFilter, DocumentPage, DocumentRecord, DocumentStatus,
+    JobOutcome, NewDocument, OAuthClientCreated, PageCursor,
+};
+pub use s3::{S3Addressing, S3Blobs, S3Config};
+pub use s3_sign::S3Credentials;
+pub use sql::{Dialect, SqlStore};
 pub use webhooks::{
     AttemptOutcome, AttemptRecord, ClaimedDelivery, DeliveryRecord, DeliveryStatus, NewEvent,
     NewWebhook, WebhookRecord,
@@ -50,10 +67,17 @@ pub trait Store: Clone + Send + Sync + 'static {
         now_ms: i64,
     ) -> impl Future<Output = Result<TenantId, StoreError>> + Send;
 
+    /// The tenant called `name`, if it exists.
+    fn find_tenant(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<TenantId>, StoreError>> + Send;
+
     /// A new API key for the tenant: the key is returned once, only its hash is stored.
     fn create_api_key(
         &self,
         tenant: &TenantId,
+        spec: &CredentialSpec,
         now_ms: i64,
     ) -> impl Future<Output = Result<ApiKeyCreated, StoreError>> + Send;
 
@@ -61,22 +85,39 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn create_oauth_client(
         &self,
         tenant: &TenantId,
+        spec: &CredentialSpec,
         now_ms: i64,
     ) -> impl Future<Output = Result<OAuthClientCreated, StoreError>> + Send;
 
-    /// The tenant a presented API key belongs to, if the key exists and is not revoked.
-    fn tenant_for_api_key(
+    /// Who a presented API key is, if the key exists and is not revoked at `now_ms`.
+    fn principal_for_api_key(
         &self,
         key: &str,
-    ) -> impl Future<Output = Result<Option<TenantId>, StoreError>> + Send;
+        now_ms: i64,
+    ) -> impl Future<Output = Result<Option<Principal>, StoreError>> + Send;
 
-    /// An OAuth client that exists and is not revoked: its tenant and the stored hash of its
-    /// secret (the caller compares hashes in constant time). `None` for an unknown or revoked
-    /// client.
+    /// An OAuth client that exists and is not revoked at `now_ms`: who it is and the stored
+    /// hash of its secret (the caller compares hashes in constant time).
     fn oauth_client(
         &self,
         client_id: &str,
-    ) -> impl Future<Output = Result<Option<(TenantId, String)>, StoreError>> + Send;
+        now_ms: i64,
+    ) -> impl Future<Output = Result<Option<(Principal, String)>, StoreError>> + Send;
+
+    /// The tenant's API keys and OAuth clients, oldest first (no secrets: none are stored).
+    fn list_credentials(
+        &self,
+        tenant: &TenantId,
+    ) -> impl Future<Output = Result<Vec<CredentialRecord>, StoreError>> + Send;
+
+    /// Makes an API key or client stop working at `at_ms` (now, or later for a rotation's
+    /// grace period); false if the tenant has no such credential.
+    fn revoke_credential(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Records an upload as a PENDING document, which is also a job for the workers.
     fn insert_document(
@@ -92,10 +133,18 @@ pub trait Store: Clone + Send + Sync + 'static {
         id: &DocumentId,
     ) -> impl Future<Output = Result<Option<DocumentRecord>, StoreError>> + Send;
 
-    /// The tenant's documents, newest first, `limit` at most, after `cursor`.
+    /// One document of the tenant by its integer key.
+    fn get_document_by_number(
+        &self,
+        tenant: &TenantId,
+        number: i64,
+    ) -> impl Future<Output = Result<Option<DocumentRecord>, StoreError>> + Send;
+
+    /// The tenant's documents that pass `filter`, newest first, `limit` at most, after `cursor`.
     fn list_documents(
         &self,
         tenant: &TenantId,
+        filter: &DocumentFilter,
         cursor: Option<&PageCursor>,
         limit: u32,
     ) -> impl Future<Output = Result<DocumentPage, StoreError>> + Send;
@@ -117,6 +166,33 @@ pub trait Store: Clone + Send + Sync + 'static {
         profile: &str,
     ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
 
+    /// How many documents are in each status, over all tenants (metrics).
+    fn status_counts(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(DocumentStatus, u64)>, StoreError>> + Send;
+
+    /// Puts a finished document back in the queue (after the tenant's rules changed, say),
+    /// with the PDF password if one is needed again; false if the tenant has no such document
+    /// or it is still queued or processing.
+    fn requeue_document(
+        &self,
+        tenant: &TenantId,
+        id: &DocumentId,
+        password: Option<String>,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Stores the transaction fingerprints of a job's ledger (replacing earlier ones) and
+    /// returns the oldest other document of the tenant that shares at least `min_overlap` (a
+    /// share, 0–1) of them, which is also recorded as the job's `duplicate_of` unless the same
+    /// file was uploaded before. Nothing is written if the worker lost the job.
+    fn record_fingerprints(
+        &self,
+        job: &ClaimedJob,
+        fingerprints: &[String],
+        min_overlap: f64,
+    ) -> impl Future<Output = Result<Option<DocumentId>, StoreError>> + Send;
+
     /// Atomically takes the oldest claimable job (PENDING, or PROCESSING with an expired lease)
     /// for `worker` until `now_ms + lease_ms`. Jobs whose lease expired `max_attempts` times are
     /// failed with `attempts_exhausted` instead of being claimed again.
@@ -136,14 +212,15 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Ends a job the worker holds: stores the analyses (on success), the final status and the
-    /// webhook messages announcing it in one transaction, and erases the job's secrets. False if
-    /// the worker no longer held it (lease expired and re-claimed, or the document was deleted);
-    /// then nothing is written and no event is queued, so an event is announced once.
+    /// webhook messages announcing it (the native event and any vendor-shaped copies) in one
+    /// transaction, and erases the job's secrets. False if the worker no longer held it (lease
+    /// expired and re-claimed, or the document was deleted); then nothing is written and no
+    /// event is queued, so an event is announced once.
     fn finish_job(
         &self,
         job: &ClaimedJob,
         outcome: JobOutcome,
-        event: Option<NewEvent>,
+        events: Vec<NewEvent>,
         now_ms: i64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
@@ -235,4 +312,155 @@ pub trait Store: Clone + Send + Sync + 'static {
         job: &ClaimedJob,
         now_ms: i64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// A new case of the tenant, with the next case number.
+    fn create_case(
+        &self,
+        tenant: &TenantId,
+        kind: CaseKind,
+        fields: &CaseFields,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<CaseRecord, StoreError>> + Send;
+
+    /// One case of the tenant.
+    fn get_case(
+        &self,
+        tenant: &TenantId,
+        id: &CaseId,
+    ) -> impl Future<Output = Result<Option<CaseRecord>, StoreError>> + Send;
+
+    /// One case of the tenant by its integer key.
+    fn get_case_by_number(
+        &self,
+        tenant: &TenantId,
+        number: i64,
+    ) -> impl Future<Output = Result<Option<CaseRecord>, StoreError>> + Send;
+
+    /// The tenant's cases, newest first.
+    fn list_cases(
+        &self,
+        tenant: &TenantId,
+        cursor: Option<&PageCursor>,
+        limit: u32,
+    ) -> impl Future<Output = Result<CasePage, StoreError>> + Send;
+
+    /// Replaces the describing fields of a case.
+    fn update_case(
+        &self,
+        tenant: &TenantId,
+        id: &CaseId,
+        fields: &CaseFields,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<Option<CaseRecord>, StoreError>> + Send;
+
+    /// Deletes a case with its documents (and their analyses, runs, fingerprints); returns the
+    /// removed documents, each with whether its blob is still used by another document.
+    fn delete_case(
+        &self,
+        tenant: &TenantId,
+        id: &CaseId,
+    ) -> impl Future<Output = Result<Option<DeletedCase>, StoreError>> + Send;
+
+    /// The tenant's preferences (JSON), if set.
+    fn get_preferences(
+        &self,
+        tenant: &TenantId,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// Replaces the tenant's preferences.
+    fn put_preferences(
+        &self,
+        tenant: &TenantId,
+        body_json: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Adds a categorisation rule of the tenant.
+    fn add_rule(
+        &self,
+        tenant: &TenantId,
+        body_json: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<RuleRecord, StoreError>> + Send;
+
+    /// The tenant's rules, oldest first (later rules win).
+    fn list_rules(
+        &self,
+        tenant: &TenantId,
+    ) -> impl Future<Output = Result<Vec<RuleRecord>, StoreError>> + Send;
+
+    /// Deletes a rule; false if the tenant has none of that id.
+    fn delete_rule(
+        &self,
+        tenant: &TenantId,
+        id: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Keeps a computed score or affordability run, with the next number of its kind.
+    fn insert_run(
+        &self,
+        tenant: &TenantId,
+        document: &DocumentId,
+        kind: &str,
+        request_json: &str,
+        result_json: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<RunRecord, StoreError>> + Send;
+
+    /// The runs of one kind on a document, oldest first.
+    fn list_runs(
+        &self,
+        tenant: &TenantId,
+        document: &DocumentId,
+        kind: &str,
+    ) -> impl Future<Output = Result<Vec<RunRecord>, StoreError>> + Send;
+
+    /// One run by its kind and number.
+    fn get_run_by_number(
+        &self,
+        tenant: &TenantId,
+        kind: &str,
+        number: i64,
+    ) -> impl Future<Output = Result<Option<RunRecord>, StoreError>> + Send;
+
+    /// Claims an `Idempotency-Key` for a request whose method, path and body hash to
+    /// `fingerprint`. Keys created before `expire_before_ms` are forgotten first.
+    fn begin_idempotent(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        fingerprint: &str,
+        now_ms: i64,
+        expire_before_ms: i64,
+    ) -> impl Future<Output = Result<Idempotency, StoreError>> + Send;
+
+    /// Records the response of the request that claimed the key.
+    fn complete_idempotent(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+        status: u16,
+        body: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Forgets a claimed key whose request failed before answering, so a retry can run.
+    fn abandon_idempotent(
+        &self,
+        tenant: &TenantId,
+        key: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Appends a line to the tenant's audit log.
+    fn audit(
+        &self,
+        entry: NewAudit<'_>,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The tenant's audit log, newest first.
+    fn list_audit(
+        &self,
+        tenant: &TenantId,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, StoreError>> + Send;
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{DocumentId, TenantId};
+use crate::{CaseId, DocumentId, TenantId};
 
 /// Where a document is in its life. The names are the wire's (spec 003).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,6 +72,10 @@ pub struct NewDocument {
     pub options_json: String,
     /// Password of an encrypted PDF; kept until the job ends, never returned by the API.
     pub password: Option<String>,
+    /// The case (applicant) the document belongs to, if the client filed it under one.
+    pub case_id: Option<CaseId>,
+    /// What the client said about the file (kind, period, statement date…), JSON, opaque here.
+    pub metadata_json: Option<String>,
 }
 
 impl fmt::Debug for NewDocument {
@@ -123,6 +127,25 @@ pub struct DocumentRecord {
     pub finished_at_ms: Option<i64>,
     /// The last of the 12 processing steps reached (spec 003), once a worker started.
     pub progress_step: Option<u32>,
+    /// The tenant's integer key of the document (1, 2, 3… per tenant), for APIs that use
+    /// integer statement keys (spec 004).
+    pub number: i64,
+    /// The case it is filed under.
+    pub case_id: Option<CaseId>,
+    /// The client's metadata, JSON.
+    pub metadata_json: Option<String>,
+    /// An earlier document of the tenant this one repeats: the same file, or a ledger that
+    /// overlaps it (set by the duplicate check).
+    pub duplicate_of: Option<DocumentId>,
+}
+
+/// Which of a tenant's documents a listing shows.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentFilter {
+    /// Only these statuses (any when empty).
+    pub statuses: Vec<DocumentStatus>,
+    /// Only the documents of this case.
+    pub case_id: Option<CaseId>,
 }
 
 /// Position in a listing: the last item seen (newest first order).
@@ -138,10 +161,13 @@ impl PageCursor {
     /// Reads a cursor a client sent back (`<ms>.<id>`); `None` if it is not one of ours.
     pub fn parse(text: &str) -> Option<Self> {
         let (ms, id) = text.split_once('.')?;
-        let id = DocumentId::parse(id)?;
+        let ours = DocumentId::parse(id).is_some() || CaseId::parse(id).is_some();
+        if !ours {
+            return None;
+        }
         Some(PageCursor {
             created_at_ms: ms.parse().ok()?,
-            id: id.as_str().to_owned(),
+            id: id.to_owned(),
         })
     }
 }
@@ -256,6 +282,8 @@ mod tests {
             format: "pdf".to_owned(),
             options_json: "{}".to_owned(),
             password: Some("hunter2".to_owned()),
+            case_id: None,
+            metadata_json: None,
         };
         assert!(!format!("{doc:?}").contains("hunter2"));
     }

@@ -9,12 +9,23 @@
 )]
 
 mod analyze;
+mod api_analyze;
+mod api_documents;
+mod api_ops;
+mod api_runs;
 mod benchmark;
 mod categorize;
+mod compat_envoyx;
+mod compat_finx;
+mod compat_periculum;
+mod compat_sopra;
+mod dashboard;
 mod errors;
 mod oauth;
 mod parse;
+mod records;
 mod report;
+mod scale_out;
 mod scans;
 mod score;
 mod serve;

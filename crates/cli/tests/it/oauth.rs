@@ -137,8 +137,7 @@ fn a_token_authenticates_an_upload_and_the_analysis_fetch_and_survives_a_restart
         let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    drop(server);
-    let server = Server::start(&dir);
+    let server = server.restart(&dir);
     assert_eq!(
         get(&server, &format!("/v1/documents/{id}"), &access_token).status,
         200

@@ -122,11 +122,12 @@ fn overlapping_files_of_one_account_merge_without_duplicates() {
 }
 
 #[test]
-fn every_sample_format_parses_back_through_the_binary() {
+fn every_sample_format_parses_back_through_the_binary_and_the_service_analyses_them() {
+    let dir = temp_dir("demo");
     let out = ledgerlens([
         "demo",
         "--dir",
-        temp_dir("demo").to_str().unwrap(),
+        dir.to_str().unwrap(),
         "--transactions",
         "40",
     ]);
@@ -136,11 +137,17 @@ fn every_sample_format_parses_back_through_the_binary() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // 16 structured formats and 5 PDF layouts (the test command installs the PDF engine).
-    assert_eq!(
-        stdout.lines().filter(|l| l.starts_with("sample-")).count(),
-        21,
-        "{stdout}"
-    );
+    // 16 structured formats and 5 PDF layouts (the test command installs the PDF engine) read
+    // back, then 4 of them through the in-process service on SQLite and local files.
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("sample-"))
+        .collect();
+    let analysed = lines.iter().filter(|l| l.contains(" ANALYZED ")).count();
+    assert_eq!(analysed, 4, "{stdout}");
+    assert_eq!(lines.len() - analysed, 21, "{stdout}");
     assert!(!stdout.contains("BREAKS"), "{stdout}");
+    assert!(dir.join("data").join("ledgerlens.sqlite3").is_file());
+    let report = std::fs::read(dir.join("report-sample-ng.pdf")).unwrap();
+    assert!(report.starts_with(b"%PDF-"));
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use ledgerlens_store::testing::ScratchDatabase;
 use serde_json::Value;
 
 use crate::{ledgerlens, sample, temp_dir};
@@ -15,12 +16,39 @@ use crate::{ledgerlens, sample, temp_dir};
 /// The upload limit of the service (20 MiB).
 const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
-/// A server process for one test; killed when dropped.
+/// A server process for one test; killed when dropped (and its scratch database dropped).
 pub(crate) struct Server {
     child: Child,
     _stdout: BufReader<ChildStdout>,
     address: SocketAddr,
     data_dir: PathBuf,
+    database: Option<ScratchDatabase>,
+}
+
+/// The suite runs once per store backend: SQLite by default, PostgreSQL when
+/// `LEDGERLENS_TEST_BACKEND=postgres` (scripts/test runs the service tests a second time so).
+/// Each server then gets a scratch database of its own on `LEDGERLENS_TEST_POSTGRES`.
+fn scratch_database(label: &Path) -> Option<ScratchDatabase> {
+    if std::env::var("LEDGERLENS_TEST_BACKEND").as_deref() != Ok("postgres") {
+        return None;
+    }
+    let admin_url = ledgerlens_store::testing::postgres_admin_url()
+        .unwrap()
+        .expect("LEDGERLENS_TEST_BACKEND=postgres needs LEDGERLENS_TEST_POSTGRES");
+    let label = label
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some(block_on(ScratchDatabase::create(&admin_url, &label)).unwrap())
+}
+
+/// Runs a store future from a synchronous test.
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
 }
 
 impl Server {
@@ -30,15 +58,38 @@ impl Server {
 
     /// A server with extra `serve` flags (e.g. `--allow-private-webhooks`).
     pub(crate) fn start_with(dir: &Path, flags: &[&str]) -> Server {
+        Server::launch(dir, flags, scratch_database(dir), &[])
+    }
+
+    /// Stops this server (SIGKILL, if it still runs) and starts another on the same store.
+    pub(crate) fn restart(mut self, dir: &Path) -> Server {
+        let database = self.database.take();
+        drop(self);
+        Server::launch(dir, &[], database, &[])
+    }
+
+    /// A server on a given store (`None`: the data directory's SQLite file), with extra flags and
+    /// environment (e.g. the S3 credentials of `--blobs`).
+    pub(crate) fn launch(
+        dir: &Path,
+        flags: &[&str],
+        database: Option<ScratchDatabase>,
+        env: &[(&str, String)],
+    ) -> Server {
         let data_dir = dir.join("data");
-        let log = std::fs::File::create(dir.join("server.log")).unwrap();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("server.log"))
+            .unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_ledgerlens"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
-            .arg(&data_dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(store_flags(&data_dir, database.as_ref()))
             .args(flags)
             .env_remove("DATABASE_URL")
             .env_remove("LEDGERLENS_ALLOW_PRIVATE_WEBHOOKS")
             .env_remove("LEDGERLENS_TOKEN_TTL_SECONDS")
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .stdout(Stdio::piped())
             .stderr(Stdio::from(log))
             .spawn()
@@ -57,6 +108,7 @@ impl Server {
             _stdout: stdout,
             address,
             data_dir,
+            database,
         };
         // Readiness is awaited, never slept for.
         let started = Instant::now();
@@ -68,14 +120,10 @@ impl Server {
 
     /// A new API key of `tenant`, through the CLI; returns (tenant id, key).
     pub(crate) fn key(&self, tenant: &str) -> (String, String) {
-        let out = ledgerlens([
-            "admin",
-            "create-key",
-            "--tenant",
-            tenant,
-            "--data-dir",
-            self.data_dir.to_str().unwrap(),
-        ]);
+        let mut args = vec!["admin".to_owned(), "create-key".to_owned()];
+        args.extend(["--tenant".to_owned(), tenant.to_owned()]);
+        args.extend(self.store_flags());
+        let out = ledgerlens(args);
         assert!(
             out.status.success(),
             "{}",
@@ -94,14 +142,10 @@ impl Server {
 
     /// A new OAuth client of `tenant`, through the CLI; returns (client_id, client_secret).
     pub(crate) fn client(&self, tenant: &str) -> (String, String) {
-        let out = ledgerlens([
-            "admin",
-            "create-client",
-            "--tenant",
-            tenant,
-            "--data-dir",
-            self.data_dir.to_str().unwrap(),
-        ]);
+        let mut args = vec!["admin".to_owned(), "create-client".to_owned()];
+        args.extend(["--tenant".to_owned(), tenant.to_owned()]);
+        args.extend(self.store_flags());
+        let out = ledgerlens(args);
         assert!(
             out.status.success(),
             "{}",
@@ -117,9 +161,20 @@ impl Server {
         (field("client_id:"), field("client_secret:"))
     }
 
+    /// The address this server listens on.
+    pub(crate) fn address(&self) -> SocketAddr {
+        self.address
+    }
+
     /// The data directory of this server.
     pub(crate) fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The flags that point another `ledgerlens` process (admin, worker, migrate) at this
+    /// server's store: its data directory, and its database when that is not the SQLite file.
+    pub(crate) fn store_flags(&self) -> Vec<String> {
+        store_flags(&self.data_dir, self.database.as_ref())
     }
 
     pub(crate) fn request(
@@ -187,7 +242,22 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some(database) = self.database.take() {
+            let _ = block_on(database.drop_now());
+        }
     }
+}
+
+/// `--data-dir DIR [--database-url URL]`.
+fn store_flags(data_dir: &Path, database: Option<&ScratchDatabase>) -> Vec<String> {
+    let mut flags = vec![
+        "--data-dir".to_owned(),
+        data_dir.to_str().unwrap().to_owned(),
+    ];
+    if let Some(database) = database {
+        flags.extend(["--database-url".to_owned(), database.url.clone()]);
+    }
+    flags
 }
 
 /// One answer.
@@ -675,8 +745,7 @@ fn sigterm_stops_the_server_cleanly_and_a_restart_keeps_the_data() {
     assert!(killed.success());
     let status = server.child.wait().unwrap();
     assert!(status.success(), "{status:?}");
-    drop(server);
-    let server = Server::start(&dir);
+    let server = server.restart(&dir);
     let doc = server
         .get(&format!("/v1/documents/{id}"), Some(&key))
         .json();

@@ -91,6 +91,13 @@ fn keys(text: &str) -> HashMap<&str, u32> {
     found
 }
 
+/// The text with the two leniencies every reader here grants (trailing commas, non-breaking
+/// spaces between tokens) blanked out, so that a caller reading a vendor document's envelope
+/// (the Periculum compatible API reads `statementName`) accepts exactly what the readers accept.
+pub fn lenient_text(text: &str) -> std::borrow::Cow<'_, str> {
+    lenient::strip_trailing_commas(text).0
+}
+
 /// Detects which aggregator produced a JSON document, from its distinctive keys.
 pub fn sniff(text: &str) -> Option<Format> {
     let keys = keys(text);

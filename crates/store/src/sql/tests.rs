@@ -1,10 +1,11 @@
+use std::path::Path;
+
+use sqlx::{Row, query};
+
 use super::*;
+use crate::{DeliveryStatus, NewWebhook, hash_secret};
 
 const LEASE_MS: i64 = 60_000;
-
-async fn store() -> SqliteStore {
-    SqliteStore::in_memory().await.unwrap()
-}
 
 fn upload(tenant: &TenantId, sha: char) -> NewDocument {
     NewDocument {
@@ -15,6 +16,8 @@ fn upload(tenant: &TenantId, sha: char) -> NewDocument {
         format: "csv".to_owned(),
         options_json: "{}".to_owned(),
         password: Some("secret".to_owned()),
+        case_id: None,
+        metadata_json: None,
     }
 }
 
@@ -26,10 +29,23 @@ fn analyzed() -> JobOutcome {
 }
 
 #[test]
-fn every_migration_file_is_embedded() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
-    let files = std::fs::read_dir(dir).unwrap().count();
-    assert_eq!(files, MIGRATIONS.len());
+fn every_migration_file_is_embedded_and_both_dialects_have_the_same_versions() {
+    for (dialect, list) in [
+        ("sqlite", SQLITE_MIGRATIONS),
+        ("postgres", POSTGRES_MIGRATIONS),
+    ] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(dialect);
+        let files = std::fs::read_dir(dir).unwrap().count();
+        assert_eq!(files, list.len(), "{dialect}");
+    }
+    let versions = |list: &[(i64, &str, &str)]| {
+        list.iter()
+            .map(|(v, d, _)| (*v, (*d).to_owned()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(versions(SQLITE_MIGRATIONS), versions(POSTGRES_MIGRATIONS));
 }
 
 #[tokio::test]
@@ -39,25 +55,33 @@ async fn a_file_database_reopens_with_its_data_and_migrations_applied_once() {
     let path = dir.join("db.sqlite3");
     let _ = std::fs::remove_file(&path);
     let tenant = {
-        let store = SqliteStore::open(&path).await.unwrap();
+        let store = SqlStore::open(&path).await.unwrap();
         store.ensure_tenant("acme", 1).await.unwrap()
     };
-    let store = SqliteStore::open(&path).await.unwrap();
+    let store = SqlStore::open(&path).await.unwrap();
     assert_eq!(store.ensure_tenant("acme", 2).await.unwrap(), tenant);
     let _ = std::fs::remove_dir_all(dir);
 }
 
-#[tokio::test]
-async fn api_keys_resolve_to_their_tenant_and_only_the_hash_is_stored() {
-    let store = store().await;
+async fn api_keys_resolve_to_their_tenant_and_only_the_hash_is_stored(store: SqlStore) {
     let acme = store.ensure_tenant("acme", 1).await.unwrap();
-    let key = store.create_api_key(&acme, 1).await.unwrap();
+    let key = store
+        .create_api_key(&acme, &CredentialSpec::default(), 1)
+        .await
+        .unwrap();
     assert_eq!(
-        store.tenant_for_api_key(&key.key).await.unwrap(),
+        store
+            .principal_for_api_key(&key.key, 1)
+            .await
+            .unwrap()
+            .map(|p| p.tenant),
         Some(acme)
     );
-    assert_eq!(store.tenant_for_api_key("llk_wrong").await.unwrap(), None);
-    let stored: i64 = query("SELECT COUNT(*) AS n FROM api_keys WHERE key_hash = ?1")
+    assert_eq!(
+        store.principal_for_api_key("llk_wrong", 1).await.unwrap(),
+        None
+    );
+    let stored: i64 = query("SELECT COUNT(*) AS n FROM api_keys WHERE key_hash = $1")
         .bind(&key.key)
         .fetch_one(&store.pool)
         .await
@@ -67,9 +91,7 @@ async fn api_keys_resolve_to_their_tenant_and_only_the_hash_is_stored() {
     assert_eq!(stored, 0);
 }
 
-#[tokio::test]
-async fn another_tenants_document_is_invisible() {
-    let store = store().await;
+async fn another_tenants_document_is_invisible(store: SqlStore) {
     let a = store.ensure_tenant("a", 1).await.unwrap();
     let b = store.ensure_tenant("b", 1).await.unwrap();
     let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
@@ -84,7 +106,7 @@ async fn another_tenants_document_is_invisible() {
     );
     assert_eq!(
         store
-            .list_documents(&b, None, 10)
+            .list_documents(&b, &DocumentFilter::default(), None, 10)
             .await
             .unwrap()
             .documents
@@ -94,9 +116,7 @@ async fn another_tenants_document_is_invisible() {
     assert!(store.get_document(&a, &doc.id).await.unwrap().is_some());
 }
 
-#[tokio::test]
-async fn a_job_is_claimed_once_until_its_lease_expires() {
-    let store = store().await;
+async fn a_job_is_claimed_once_until_its_lease_expires(store: SqlStore) {
     let a = store.ensure_tenant("a", 1).await.unwrap();
     let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
     let job = store
@@ -123,13 +143,13 @@ async fn a_job_is_claimed_once_until_its_lease_expires() {
     assert_eq!(again.attempts, 2);
     assert!(
         !store
-            .finish_job(&job, analyzed(), None, 100_000)
+            .finish_job(&job, analyzed(), Vec::new(), 100_000)
             .await
             .unwrap()
     );
     assert!(
         store
-            .finish_job(&again, analyzed(), None, 100_000)
+            .finish_job(&again, analyzed(), Vec::new(), 100_000)
             .await
             .unwrap()
     );
@@ -153,9 +173,7 @@ async fn a_job_is_claimed_once_until_its_lease_expires() {
     assert_eq!(password, None, "the password is erased when the job ends");
 }
 
-#[tokio::test]
-async fn a_job_that_keeps_killing_workers_fails_with_attempts_exhausted() {
-    let store = store().await;
+async fn a_job_that_keeps_killing_workers_fails_with_attempts_exhausted(store: SqlStore) {
     let a = store.ensure_tenant("a", 1).await.unwrap();
     let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
     let mut now = 0;
@@ -182,9 +200,7 @@ async fn a_job_that_keeps_killing_workers_fails_with_attempts_exhausted() {
     assert_eq!(record.failure_code.as_deref(), Some("attempts_exhausted"));
 }
 
-#[tokio::test]
-async fn a_released_job_is_pending_again_without_counting_the_attempt() {
-    let store = store().await;
+async fn a_released_job_is_pending_again_without_counting_the_attempt(store: SqlStore) {
     let a = store.ensure_tenant("a", 1).await.unwrap();
     let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
     let job = store
@@ -207,9 +223,7 @@ async fn a_released_job_is_pending_again_without_counting_the_attempt() {
     );
 }
 
-#[tokio::test]
-async fn failure_keeps_code_and_message() {
-    let store = store().await;
+async fn failure_keeps_code_and_message(store: SqlStore) {
     let a = store.ensure_tenant("a", 1).await.unwrap();
     let doc = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
     let job = store
@@ -221,16 +235,19 @@ async fn failure_keeps_code_and_message() {
         code: "malformed_file".to_owned(),
         message: "row 3: bad amount".to_owned(),
     };
-    assert!(store.finish_job(&job, failed, None, 20).await.unwrap());
+    assert!(
+        store
+            .finish_job(&job, failed, Vec::new(), 20)
+            .await
+            .unwrap()
+    );
     let record = store.get_document(&a, &doc.id).await.unwrap().unwrap();
     assert_eq!(record.status, DocumentStatus::Failed);
     assert_eq!(record.failure_code.as_deref(), Some("malformed_file"));
     assert_eq!(record.finished_at_ms, Some(20));
 }
 
-#[tokio::test]
-async fn deleting_tells_whether_the_blob_is_still_used() {
-    let store = store().await;
+async fn deleting_tells_whether_the_blob_is_still_used(store: SqlStore) {
     let a = store.ensure_tenant("a", 1).await.unwrap();
     let first = store.insert_document(upload(&a, 'a'), 1).await.unwrap();
     let second = store.insert_document(upload(&a, 'a'), 2).await.unwrap();
@@ -245,9 +262,7 @@ async fn deleting_tells_whether_the_blob_is_still_used() {
     assert!(store.get_document(&a, &second.id).await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn listing_pages_newest_first_without_gaps_or_repeats() {
-    let store = store().await;
+async fn listing_pages_newest_first_without_gaps_or_repeats(store: SqlStore) {
     let a = store.ensure_tenant("a", 1).await.unwrap();
     let mut ids = Vec::new();
     for i in 0..5 {
@@ -258,7 +273,10 @@ async fn listing_pages_newest_first_without_gaps_or_repeats() {
     let mut seen = Vec::new();
     let mut cursor = None;
     loop {
-        let page = store.list_documents(&a, cursor.as_ref(), 2).await.unwrap();
+        let page = store
+            .list_documents(&a, &DocumentFilter::default(), cursor.as_ref(), 2)
+            .await
+            .unwrap();
         seen.extend(page.documents.iter().map(|d| d.id.clone()));
         match page.next {
             Some(next) => cursor = Some(next),
@@ -288,9 +306,7 @@ fn event(kind: &str) -> NewEvent {
     }
 }
 
-#[tokio::test]
-async fn events_reach_matching_subscriptions_of_their_tenant_only() {
-    let store = store().await;
+async fn events_reach_matching_subscriptions_of_their_tenant_only(store: SqlStore) {
     let acme = store.ensure_tenant("acme", 1).await.unwrap();
     let other = store.ensure_tenant("other", 1).await.unwrap();
     let all = store.create_webhook(hook(&acme, &["*"]), 1).await.unwrap();
@@ -350,9 +366,7 @@ async fn events_reach_matching_subscriptions_of_their_tenant_only() {
     );
 }
 
-#[tokio::test]
-async fn a_message_is_claimed_once_retried_on_schedule_and_logged() {
-    let store = store().await;
+async fn a_message_is_claimed_once_retried_on_schedule_and_logged(store: SqlStore) {
     let acme = store.ensure_tenant("acme", 1).await.unwrap();
     let sub = store.create_webhook(hook(&acme, &["*"]), 1).await.unwrap();
     store
@@ -417,25 +431,29 @@ async fn a_message_is_claimed_once_retried_on_schedule_and_logged() {
     );
 }
 
-#[tokio::test]
-async fn oauth_clients_resolve_to_their_tenant_and_hash_unless_revoked() {
-    let store = store().await;
+async fn oauth_clients_resolve_to_their_tenant_and_hash_unless_revoked(store: SqlStore) {
     let acme = store.ensure_tenant("acme", 1).await.unwrap();
-    let client = store.create_oauth_client(&acme, 1).await.unwrap();
-    let (tenant, hash) = store
-        .oauth_client(&client.client_id)
+    let client = store
+        .create_oauth_client(&acme, &CredentialSpec::default(), 1)
+        .await
+        .unwrap();
+    let (principal, hash) = store
+        .oauth_client(&client.client_id, 1)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(tenant, acme);
+    assert_eq!(principal.tenant, acme);
     assert_eq!(hash, hash_secret(&client.client_secret));
-    assert_eq!(store.oauth_client("cli_unknown").await.unwrap(), None);
-    query("UPDATE oauth_clients SET revoked_at = 2 WHERE client_id = ?1")
+    assert_eq!(store.oauth_client("cli_unknown", 1).await.unwrap(), None);
+    query("UPDATE oauth_clients SET revoked_at = 2 WHERE client_id = $1")
         .bind(&client.client_id)
         .execute(&store.pool)
         .await
         .unwrap();
-    assert_eq!(store.oauth_client(&client.client_id).await.unwrap(), None);
+    assert_eq!(
+        store.oauth_client(&client.client_id, 3).await.unwrap(),
+        None
+    );
 }
 
 #[tokio::test]
@@ -444,12 +462,112 @@ async fn open_reporting_lists_applied_migrations_once() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("db.sqlite3");
     let _ = std::fs::remove_file(&path);
-    let (store, applied) = SqliteStore::open_reporting(&path).await.unwrap();
+    let (store, applied) = SqlStore::open_reporting(&path).await.unwrap();
     let versions: Vec<i64> = applied.iter().map(|(v, _)| *v).collect();
-    let expected: Vec<i64> = MIGRATIONS.iter().map(|(v, _, _)| *v).collect();
+    let expected: Vec<i64> = SQLITE_MIGRATIONS.iter().map(|(v, _, _)| *v).collect();
     assert_eq!(versions, expected);
     drop(store);
-    let (_, again) = SqliteStore::open_reporting(&path).await.unwrap();
+    let (_, again) = SqlStore::open_reporting(&path).await.unwrap();
     assert!(again.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every test above runs on each backend the machine has (see [`crate::testing`]).
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod on_every_backend {
+            use crate::testing::{Backend, backends};
+
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    for backend in backends(stringify!($name)).await.unwrap() {
+                        let Backend { store, cleanup } = backend;
+                        super::$name(store).await;
+                        cleanup.run().await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_every_backend!(
+    api_keys_resolve_to_their_tenant_and_only_the_hash_is_stored,
+    another_tenants_document_is_invisible,
+    a_job_is_claimed_once_until_its_lease_expires,
+    a_job_that_keeps_killing_workers_fails_with_attempts_exhausted,
+    a_released_job_is_pending_again_without_counting_the_attempt,
+    failure_keeps_code_and_message,
+    deleting_tells_whether_the_blob_is_still_used,
+    listing_pages_newest_first_without_gaps_or_repeats,
+    events_reach_matching_subscriptions_of_their_tenant_only,
+    a_message_is_claimed_once_retried_on_schedule_and_logged,
+    oauth_clients_resolve_to_their_tenant_and_hash_unless_revoked,
+);
+
+mod domain_tests;
+
+/// Many connections writing to one SQLite file at once (the API's uploads and events beside
+/// the workers' claims): every transaction waits its turn instead of failing with a stale
+/// snapshot (`SQLITE_BUSY_SNAPSHOT`, which a read-then-write transaction would meet).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_on_one_sqlite_file_all_succeed() {
+    let dir = std::env::temp_dir().join(format!("ledgerlens-store-busy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("db.sqlite3");
+    let _ = std::fs::remove_file(&path);
+    let store = SqlStore::open(&path).await.unwrap();
+    let tenant = store.ensure_tenant("acme", 1).await.unwrap();
+    store
+        .create_webhook(
+            NewWebhook {
+                tenant: tenant.clone(),
+                url: "http://receiver.example/hook".to_owned(),
+                events: vec!["*".to_owned()],
+                secret: "whsec_c2VjcmV0".to_owned(),
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for worker in 0..8 {
+        let store = store.clone();
+        let tenant = tenant.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..10 {
+                let doc = store
+                    .insert_document(upload(&tenant, 'a'), i64::from(worker * 100 + i))
+                    .await
+                    .unwrap();
+                let event = NewEvent {
+                    event_type: "document.uploaded".to_owned(),
+                    payload: format!("{{\"id\":\"{}\"}}", doc.id),
+                };
+                store.enqueue_event(&tenant, &event, 5).await.unwrap();
+                if let Some(job) = store
+                    .claim_job(&format!("w{worker}"), 10, LEASE_MS, 3)
+                    .await
+                    .unwrap()
+                {
+                    store
+                        .record_fingerprints(&job, &["fp".to_owned()], 0.9)
+                        .await
+                        .unwrap();
+                    store
+                        .finish_job(&job, analyzed(), vec![event], 20)
+                        .await
+                        .unwrap();
+                }
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let counts = store.status_counts().await.unwrap();
+    let total: u64 = counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(total, 80);
     let _ = std::fs::remove_dir_all(&dir);
 }

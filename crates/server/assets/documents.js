@@ -1,0 +1,171 @@
+// The statements list: newest first, loaded page by page with the API's cursor; search, status
+// and tier filters apply to what is loaded (the listing endpoint has no server-side filters yet).
+// The tier is the EnvoyX profile's, fetched once per analysed document and kept for the tab.
+
+import { api } from './api.js';
+import { h, replace, field, notice, focusHeading, announce } from './dom.js';
+import { bytes, timestamp, humanize } from './format.js';
+
+const PAGE = 25;
+const tiers = new Map(); // document id → {score, tier, risk}, until a correction re-analyses it
+
+/** Forgets a statement's decision (its analysis is being redone). */
+export function forgetDecision(id) {
+  tiers.delete(id);
+}
+const STATUSES = ['PENDING', 'PROCESSING', 'ANALYZED', 'FLAGGED', 'FAILED'];
+const TIERS = ['TIER_1', 'TIER_2', 'TIER_3', 'INELIGIBLE'];
+
+/** The decision fields of an EnvoyX analysis, wherever the profile nests them. */
+export function envoyxDecision(body) {
+  const candidates = [body, body && body.score, body && body.scores && body.scores.envoyx];
+  const found = candidates.find((c) => c && c.credit_tier !== undefined);
+  if (!found) return null;
+  return { score: found.credit_score, tier: found.credit_tier, risk: found.overall_risk_level };
+}
+
+export function statusBadge(status) {
+  return h('span', { class: `badge status-${String(status).toLowerCase()}` }, humanize(status));
+}
+
+export function tierBadge(tier) {
+  if (!tier) return h('span', { class: 'muted' }, '–');
+  return h('span', { class: `badge tier-${String(tier).toLowerCase()}` }, humanize(tier));
+}
+
+export function renderDocuments(root) {
+  const state = { docs: [], cursor: null, done: false, loading: false };
+  let stopped = false;
+  let timer = null;
+
+  const search = h('input', { type: 'search', placeholder: 'File name or id', autocomplete: 'off' });
+  const status = h('select', {}, h('option', { value: '' }, 'Any status'),
+    STATUSES.map((s) => h('option', { value: s }, humanize(s))));
+  const tier = h('select', {}, h('option', { value: '' }, 'Any tier'),
+    TIERS.map((t) => h('option', { value: t }, humanize(t))));
+  const summary = h('p', { class: 'muted', id: 'list-summary', 'aria-live': 'polite' });
+  const body = h('tbody');
+  const more = h('button', { type: 'button', class: 'btn', onclick: () => load() }, 'Load more');
+  const errors = h('div');
+
+  const table = h('div', { class: 'table-wrap' }, h('table', { class: 'data docs', 'aria-describedby': 'list-summary' },
+    h('caption', { class: 'visually-hidden' }, 'Uploaded statements, newest first'),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, 'Statement'),
+      h('th', { scope: 'col' }, 'Status'),
+      h('th', { scope: 'col', class: 'num hide-narrow' }, 'Score'),
+      h('th', { scope: 'col', class: 'hide-narrow' }, 'Tier'),
+      h('th', { scope: 'col', class: 'hide-narrow' }, 'Format'),
+      h('th', { scope: 'col', class: 'num hide-narrow' }, 'Size'),
+      h('th', { scope: 'col', class: 'hide-narrow' }, 'Uploaded'))),
+    body));
+
+  replace(root,
+    h('div', { class: 'page-head' },
+      h('h1', {}, 'Statements'),
+      h('a', { class: 'btn btn-primary', href: '#/upload' }, 'Upload a statement')),
+    h('form', { class: 'filters', role: 'search', 'aria-label': 'Filter statements', onsubmit: (e) => e.preventDefault() },
+      field('Search', search), field('Status', status), field('Tier', tier)),
+    errors, summary, table, h('div', { class: 'actions center' }, more));
+  focusHeading(root, 'Statements');
+
+  function visible() {
+    const q = search.value.trim().toLowerCase();
+    return state.docs.filter((d) =>
+      (!q || d.filename.toLowerCase().includes(q) || d.id.toLowerCase().includes(q))
+      && (!status.value || d.status === status.value)
+      && (!tier.value || (tiers.get(d.id) || {}).tier === tier.value));
+  }
+
+  function row(d) {
+    const decision = tiers.get(d.id);
+    const progress = d.status === 'PROCESSING' || d.status === 'PENDING'
+      ? h('span', { class: 'muted small' }, ` step ${d.step || 0} of ${d.total_steps}`) : null;
+    const name = d.status === 'ANALYZED' || d.status === 'FLAGGED'
+      ? h('a', { href: `#/documents/${d.id}` }, d.filename)
+      : h('span', {}, d.filename);
+    return h('tr', {},
+      h('th', { scope: 'row', class: 'doc-name' }, name, h('span', { class: 'mono small muted block hide-narrow' }, d.id),
+        d.failure ? h('span', { class: 'small error-text block' }, `${d.failure.code}: ${d.failure.message}`) : null),
+      h('td', {}, statusBadge(d.status), progress,
+        decision ? h('span', { class: 'show-narrow small' }, `Score ${decision.score} `, tierBadge(decision.tier)) : null),
+      h('td', { class: 'num hide-narrow' }, decision ? String(decision.score) : '–'),
+      h('td', { class: 'hide-narrow' }, tierBadge(decision && decision.tier)),
+      h('td', { class: 'hide-narrow' }, d.format),
+      h('td', { class: 'num hide-narrow' }, bytes(d.size_bytes)),
+      h('td', { class: 'hide-narrow' }, timestamp(d.created_at)));
+  }
+
+  function draw() {
+    const rows = visible();
+    replace(body, rows.length ? rows.map(row)
+      : h('tr', {}, h('td', { colspan: 7, class: 'empty' },
+        state.loading ? 'Loading…' : state.docs.length ? 'No statement matches these filters.'
+          : h('span', {}, 'No statement yet. ', h('a', { href: '#/upload' }, 'Upload one'), '.'))));
+    const filtered = rows.length !== state.docs.length;
+    summary.textContent = `${filtered ? `${rows.length} of ` : ''}${state.docs.length} statement(s) loaded`
+      + (state.done ? '.' : ' · more on the server.') + (filtered ? ' Filters apply to the loaded statements.' : '');
+    more.hidden = state.done;
+  }
+
+  async function fetchTiers(docs) {
+    const todo = docs.filter((d) => (d.status === 'ANALYZED' || d.status === 'FLAGGED') && !tiers.has(d.id));
+    const worker = async () => {
+      for (let d = todo.shift(); d && !stopped; d = todo.shift()) {
+        try {
+          const decision = envoyxDecision(await api(`/v1/documents/${d.id}/analysis?profile=envoyx`));
+          if (decision) tiers.set(d.id, decision);
+        } catch { /* the row shows – */ }
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    if (!stopped) draw();
+  }
+
+  async function load() {
+    if (state.loading || state.done) return;
+    state.loading = true;
+    more.disabled = true;
+    draw();
+    try {
+      const page = await api(`/v1/documents?limit=${PAGE}${state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : ''}`);
+      state.docs.push(...page.data);
+      state.cursor = page.next_cursor;
+      state.done = !page.next_cursor;
+      replace(errors);
+      fetchTiers(page.data);
+      watch();
+    } catch (e) {
+      replace(errors, notice('error', `The statements could not be loaded: ${e.message}`));
+    } finally {
+      state.loading = false;
+      more.disabled = false;
+      if (!stopped) draw();
+    }
+  }
+
+  // Documents still in the pipeline are re-read every 2 s until they end.
+  function watch() {
+    if (timer || stopped) return;
+    const running = state.docs.filter((d) => d.status === 'PENDING' || d.status === 'PROCESSING');
+    if (!running.length) return;
+    timer = setTimeout(async () => {
+      timer = null;
+      for (const d of running) {
+        try {
+          const fresh = await api(`/v1/documents/${d.id}`);
+          Object.assign(d, fresh);
+          if (fresh.status !== 'PENDING' && fresh.status !== 'PROCESSING') {
+            announce(`${fresh.filename}: ${humanize(fresh.status)}`);
+            fetchTiers([fresh]);
+          }
+        } catch { /* deleted or offline: keep the row as it was */ }
+      }
+      if (!stopped) { draw(); watch(); }
+    }, 2000);
+  }
+
+  for (const control of [search, status, tier]) control.addEventListener('input', draw);
+  load();
+  return () => { stopped = true; clearTimeout(timer); };
+}

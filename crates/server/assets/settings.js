@@ -1,0 +1,200 @@
+// Settings: webhook subscriptions (create, list, delete, the delivery log with redelivery), and
+// the organisation's preferences and API clients where this server has those endpoints.
+
+import { api, isMissingEndpoint, ApiError } from './api.js';
+import { h, replace, field, notice, focusHeading, announce } from './dom.js';
+import { humanize, text, timestamp } from './format.js';
+
+const EVENTS = ['document.uploaded', 'document.processing', 'document.analyzed', 'document.flagged', 'document.failed'];
+
+export function renderSettings(root) {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const url = h('input', { type: 'url', required: true, autocomplete: 'off', placeholder: 'http://hooks.example.com/ledgerlens', class: 'wide' });
+  const boxes = EVENTS.map((e) => h('input', { type: 'checkbox', value: e, id: `ev-${e.replace('.', '-')}` }));
+  const formError = h('div');
+  const created = h('div');
+  const listBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'new-webhook' },
+    h('h3', { id: 'new-webhook' }, 'New subscription'),
+    field('Destination URL', url, 'Plain http:// for now; the server refuses private addresses unless it runs with --allow-private-webhooks.'),
+    h('fieldset', { class: 'checks' }, h('legend', {}, 'Events (none checked: all)'),
+      boxes.map((b) => h('label', { for: b.id, class: 'check' }, b, ' ', h('code', {}, b.value)))),
+    formError,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create subscription')));
+  const prefs = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const clients = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+
+  replace(root,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Settings')),
+    h('section', { class: 'section', 'aria-labelledby': 'webhooks' },
+      h('h2', { id: 'webhooks' }, 'Webhooks'),
+      h('p', { class: 'muted' }, 'Signed notifications (Standard Webhooks) when a statement is uploaded, processed, analysed, flagged or fails. Failed deliveries are retried for 25 hours.'),
+      form, created, listBox),
+    h('section', { class: 'section', 'aria-labelledby': 'preferences' },
+      h('h2', { id: 'preferences' }, 'Preferences'), prefs),
+    h('section', { class: 'section', 'aria-labelledby': 'clients' },
+      h('h2', { id: 'clients' }, 'API keys and clients'), clients));
+  focusHeading(root, 'Settings');
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    replace(formError);
+    const events = boxes.filter((b) => b.checked).map((b) => b.value);
+    const body = { url: url.value.trim() };
+    if (events.length) body.events = events;
+    try {
+      const hook = await api('/v1/webhooks', { method: 'POST', body, signal });
+      url.value = '';
+      boxes.forEach((b) => { b.checked = false; });
+      replace(created, notice('success',
+        h('p', {}, 'Subscription created. Its signing secret is shown this once: keep it where your receiver can read it.'),
+        h('p', {}, h('code', { class: 'secret', id: 'webhook-secret' }, hook.secret))));
+      announce('Subscription created.');
+      loadList();
+    } catch (e) {
+      replace(formError, notice('error', e instanceof ApiError ? e.message : `The subscription could not be created: ${e.message}`));
+      url.setAttribute('aria-invalid', 'true');
+      url.focus();
+    }
+  });
+
+  function deliveryTable(hook, deliveries, box) {
+    if (!deliveries.length) return h('p', { class: 'muted' }, 'No message sent yet.');
+    return h('div', { class: 'table-wrap' }, h('table', { class: 'data compact deliveries' },
+      h('caption', { class: 'visually-hidden' }, `Delivery log of ${hook.url}`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Event'), h('th', { scope: 'col' }, 'Status'), h('th', { scope: 'col', class: 'num' }, 'Attempts'),
+        h('th', { scope: 'col' }, 'Last answer'), h('th', { scope: 'col', class: 'hide-narrow' }, 'Created'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+      h('tbody', {}, deliveries.map((d) => h('tr', {},
+        h('td', {}, h('code', {}, d.event_type), h('span', { class: 'small muted block mono' }, d.id)),
+        h('td', {}, h('span', { class: `badge delivery-${d.status}` }, humanize(d.status))),
+        h('td', { class: 'num' }, String(d.attempt_count)),
+        h('td', {}, d.last_response_code ? `HTTP ${d.last_response_code}` : text(d.last_error),
+          d.attempts && d.attempts.length ? h('details', { class: 'attempts' }, h('summary', {}, `${d.attempts.length} attempt(s)`),
+            h('ul', {}, d.attempts.map((at) => h('li', {}, `${timestamp(at.attempted_at)} · ${at.response_code ? `HTTP ${at.response_code}` : text(at.error)} · ${at.duration_ms} ms`)))) : null),
+        h('td', { class: 'hide-narrow' }, timestamp(d.created_at)),
+        h('td', {}, h('button', {
+          type: 'button', class: 'btn btn-small', 'aria-label': `Redeliver ${d.event_type} ${d.id}`,
+          onclick: async (e) => {
+            e.currentTarget.disabled = true;
+            try {
+              await api(`/v1/webhooks/${hook.id}/deliveries/${d.id}/redeliver`, { method: 'POST', signal });
+              announce('Queued for redelivery.');
+              openLog(hook, box);
+            } catch (err) {
+              box.prepend(notice('error', `Redelivery failed: ${err.message}`));
+            }
+          },
+        }, 'Redeliver')))))));
+  }
+
+  async function openLog(hook, box) {
+    replace(box, h('p', { class: 'muted' }, 'Loading the delivery log…'));
+    try {
+      const page = await api(`/v1/webhooks/${hook.id}/deliveries`, { signal });
+      replace(box, h('h4', {}, 'Delivery log'), deliveryTable(hook, page.data, box));
+    } catch (e) {
+      replace(box, notice('error', `The delivery log could not be loaded: ${e.message}`));
+    }
+  }
+
+  async function loadList() {
+    try {
+      const page = await api('/v1/webhooks', { signal });
+      if (!page.data.length) {
+        replace(listBox, h('p', { class: 'muted' }, 'No subscription yet.'));
+        return;
+      }
+      replace(listBox, h('ul', { class: 'hooks' }, page.data.map((hook) => {
+        const box = h('div', { class: 'log', id: `log-${hook.id}` });
+        const toggle = h('button', { type: 'button', class: 'btn btn-small', 'aria-expanded': 'false', 'aria-controls': box.id }, 'Delivery log');
+        toggle.addEventListener('click', () => {
+          const open = toggle.getAttribute('aria-expanded') === 'true';
+          toggle.setAttribute('aria-expanded', String(!open));
+          if (open) replace(box); else openLog(hook, box);
+        });
+        const remove = h('button', { type: 'button', class: 'btn btn-small btn-danger', 'aria-label': `Delete the subscription to ${hook.url}` }, 'Delete');
+        remove.addEventListener('click', async () => {
+          if (!window.confirm(`Delete the subscription to ${hook.url}? Its delivery log goes with it.`)) return;
+          try {
+            await api(`/v1/webhooks/${hook.id}`, { method: 'DELETE', signal });
+            announce('Subscription deleted.');
+            loadList();
+          } catch (e) {
+            box.prepend(notice('error', `It could not be deleted: ${e.message}`));
+          }
+        });
+        return h('li', { class: 'card hook', dataset: { id: hook.id } },
+          h('div', { class: 'hook-head' },
+            h('div', {}, h('p', { class: 'hook-url mono' }, hook.url),
+              h('p', { class: 'small muted' }, `${hook.events.includes('*') ? 'all events' : hook.events.join(', ')} · ${hook.active ? 'active' : 'inactive'} · created ${timestamp(hook.created_at)}`)),
+            h('div', { class: 'hook-actions' }, toggle, remove)),
+          box);
+      })));
+    } catch (e) {
+      replace(listBox, notice('error', `The subscriptions could not be loaded: ${e.message}`));
+    }
+  }
+
+  // Endpoints this server may not have yet: say so rather than fail.
+  async function optional(path, box, what, draw) {
+    try {
+      draw(await api(path, { signal }));
+    } catch (e) {
+      if (signal.aborted) return;
+      replace(box, isMissingEndpoint(e)
+        ? h('p', { class: 'muted' }, `${what} are not available on this server yet.`)
+        : notice('error', `${what} could not be loaded: ${e.message}`));
+    }
+  }
+
+  /** The organisation's defaults for uploads that do not say (`PUT` replaces them all). */
+  function preferencesForm(current) {
+    const names = [['business_type', 'Default business type', 'e.g. retail'], ['sector', 'Default sector (NACE)', 'e.g. G47'],
+      ['country', 'Default country', 'NG'], ['revenue_band', 'Default revenue band', '']];
+    const inputs = Object.fromEntries(names.map(([name, , placeholder]) =>
+      [name, h('input', { type: 'text', autocomplete: 'off', value: current[name] || '', placeholder })]));
+    const message = h('div');
+    const form = h('form', { class: 'card', novalidate: true, 'aria-label': 'Preferences' },
+      h('p', { class: 'muted' }, 'Used when an upload does not give them: they calibrate the EnvoyX score.'),
+      h('div', { class: 'prefs-form' }, names.map(([name, label]) => field(label, inputs[name]))),
+      message,
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Save preferences')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const body = {};
+      for (const [name, input] of Object.entries(inputs)) if (input.value.trim()) body[name] = input.value.trim();
+      try {
+        const saved = await api('/v1/preferences', { method: 'PUT', body, signal });
+        for (const [name, input] of Object.entries(inputs)) input.value = saved[name] || '';
+        replace(message, notice('success', 'Preferences saved.'));
+      } catch (e) {
+        replace(message, notice('error', `They could not be saved: ${e.message}`));
+      }
+    });
+    return form;
+  }
+
+  function credentialsTable(data) {
+    if (!data.length) return h('p', { class: 'muted' }, 'No API key or client.');
+    return h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
+      h('caption', { class: 'visually-hidden' }, 'API keys and OAuth clients of your organisation'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Credential'), h('th', { scope: 'col' }, 'Kind'),
+        h('th', { scope: 'col', class: 'hide-narrow' }, 'Permissions'), h('th', { scope: 'col', class: 'hide-narrow' }, 'Created'), h('th', { scope: 'col' }, 'State'))),
+      h('tbody', {}, data.map((c) => h('tr', {},
+        h('td', {}, h('code', {}, text(c.id)), c.label ? h('span', { class: 'small muted block' }, c.label) : null),
+        h('td', {}, { api_key: 'API key', oauth_client: 'OAuth client' }[c.kind] || humanize(c.kind)),
+        h('td', { class: 'hide-narrow' }, (c.permissions || []).filter((p) => p !== '*').join(', ') || 'all'),
+        h('td', { class: 'hide-narrow' }, timestamp(c.created_at)),
+        h('td', {}, h('span', { class: `badge ${c.active ? 'delivery-delivered' : 'delivery-failed'}` }, c.active ? 'Active' : 'Revoked'),
+          c.current ? h('span', { class: 'small muted block' }, 'this session') : null))))));
+  }
+
+  loadList();
+  optional('/v1/preferences', prefs, 'Preferences', (p) => replace(prefs, preferencesForm(p || {})));
+  optional('/v1/credentials', clients, 'API keys and clients', (c) => replace(clients,
+    h('p', { class: 'muted' }, 'Create, rotate and revoke them with ', h('code', {}, 'ledgerlens admin'), ' or the API.'),
+    credentialsTable(c.data || [])));
+
+  return () => controller.abort();
+}

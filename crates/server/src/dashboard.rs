@@ -1,0 +1,219 @@
+//! The web dashboard: a page and its few static files, compiled into the binary so that
+//! `ledgerlens serve` is the whole deployment (no front-end server, no build step, no files to
+//! lose beside the binary).
+//!
+//! The files are public: they hold no data. Every figure the page shows comes from the `/v1` API,
+//! called by the page with the key the user typed, so the API's authentication and tenant scoping
+//! are the only ones that matter. The headers are strict because the page handles that key: a
+//! Content-Security-Policy that allows nothing but this origin's own scripts and styles (no
+//! inline script, no `eval`, no third-party host, no form submission that could put the key in a
+//! URL, no framing), `nosniff`, and no referrer.
+//!
+//! File names carry no content hash (that would need a build step), so caching is by
+//! revalidation: every answer has a strong `ETag` (SHA-256 of the bytes) and `no-cache`, and a
+//! matching `If-None-Match` is answered 304 with no body.
+
+use std::sync::OnceLock;
+
+use axum::body::Body;
+use axum::extract::Path;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use crate::ApiError;
+
+/// One embedded file.
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    bytes: &'static [u8],
+}
+
+/// Shorthand: an embedded file of `crates/server/assets/`.
+macro_rules! asset {
+    ($name:literal, $content_type:expr) => {
+        Asset {
+            name: $name,
+            content_type: $content_type,
+            bytes: include_bytes!(concat!("../assets/", $name)),
+        }
+    };
+}
+
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// The page itself, served at `/`.
+const INDEX: Asset = asset!("index.html", "text/html; charset=utf-8");
+
+/// The files under `/assets/`. A test checks that every file of the folder is listed.
+const ASSETS: [Asset; 11] = [
+    asset!("app.css", "text/css; charset=utf-8"),
+    asset!("app.js", JS),
+    asset!("api.js", JS),
+    asset!("dom.js", JS),
+    asset!("format.js", JS),
+    asset!("charts.js", JS),
+    asset!("documents.js", JS),
+    asset!("upload.js", JS),
+    asset!("report.js", JS),
+    asset!("settings.js", JS),
+    asset!("icon.svg", "image/svg+xml"),
+];
+
+/// What the page may load and do. `style-src 'self'` still lets scripts set `element.style`
+/// (the CSSOM is not inline markup); the charts are SVG built with DOM calls.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; manifest-src 'self'; \
+     base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// The strong validator of each file (index first, then [`ASSETS`]), computed once.
+fn etags() -> &'static [String] {
+    static ETAGS: OnceLock<Vec<String>> = OnceLock::new();
+    ETAGS.get_or_init(|| {
+        std::iter::once(&INDEX)
+            .chain(ASSETS.iter())
+            .map(|asset| {
+                let digest = Sha256::digest(asset.bytes);
+                let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+                format!("\"{hex}\"")
+            })
+            .collect()
+    })
+}
+
+fn respond(asset: &Asset, etag: &str, request: &HeaderMap) -> Response {
+    let fresh = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        });
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut response = Body::from(asset.bytes).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(asset.content_type),
+        );
+        response
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+/// `GET /`: the dashboard page.
+pub async fn index(request: HeaderMap) -> Response {
+    let etag = etags().first().map_or("", String::as_str);
+    respond(&INDEX, etag, &request)
+}
+
+/// `GET /assets/{file}`: a script, the stylesheet or the icon; 404 for anything else.
+pub async fn asset(
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    request: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Ok(Path(name)) = path else {
+        return Err(ApiError::not_found("asset"));
+    };
+    let found = ASSETS
+        .iter()
+        .zip(etags().iter().skip(1))
+        .find(|(asset, _)| asset.name == name);
+    match found {
+        Some((asset, etag)) => Ok(respond(asset, etag, &request)),
+        None => Err(ApiError::not_found("asset")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing, reason = "tests")]
+
+    use super::*;
+
+    #[test]
+    fn every_file_of_the_assets_folder_is_served_and_typed() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name != "index.html")
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = ASSETS.iter().map(|a| a.name.to_owned()).collect();
+        listed.sort();
+        assert_eq!(on_disk, listed);
+        for asset in &ASSETS {
+            let extension = asset.name.rsplit('.').next().unwrap();
+            let expected = match extension {
+                "js" => JS,
+                "css" => "text/css; charset=utf-8",
+                "svg" => "image/svg+xml",
+                other => panic!("no content type decided for .{other}"),
+            };
+            assert_eq!(asset.content_type, expected, "{}", asset.name);
+        }
+    }
+
+    #[test]
+    fn the_page_loads_only_listed_files_and_has_no_inline_script_or_style() {
+        let html = std::str::from_utf8(INDEX.bytes).unwrap();
+        for reference in html.split("/assets/").skip(1) {
+            let name: String = reference
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
+                .collect();
+            assert!(
+                ASSETS.iter().any(|a| a.name == name),
+                "index.html loads /assets/{name}, which is not served"
+            );
+        }
+        assert!(!html.contains("<script>"), "inline script");
+        assert!(!html.contains("style="), "inline style");
+        assert!(!html.contains("<style"), "inline style");
+    }
+
+    #[test]
+    fn validators_differ_per_file_and_match_only_themselves() {
+        let tags = etags();
+        assert_eq!(tags.len(), ASSETS.len() + 1);
+        let mut unique = tags.to_vec();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), tags.len());
+        let mut headers = HeaderMap::new();
+        headers.insert(header::IF_NONE_MATCH, tags[1].parse().unwrap());
+        assert_eq!(
+            respond(&ASSETS[0], &tags[1], &headers).status(),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(
+            respond(&ASSETS[1], &tags[2], &headers).status(),
+            StatusCode::OK
+        );
+    }
+}
