@@ -183,6 +183,22 @@ try {
     assert.equal((await apiGet('/v1/preferences')).sector, 'G47');
     await page.locator('table', { hasText: 'this session' }).waitFor();
     step('preferences saved from the settings page (sector G47, read back from the API); the credentials list marks this session');
+
+    // A read-only API key made from the page works for reading, not for writing, until it is
+    // revoked from the page.
+    await page.getByLabel('Label').fill('browser test reader');
+    await page.locator('label', { hasText: 'documents:read' }).locator('input').check();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const made = (await page.locator('#credential-secret').textContent()).trim();
+    assert.match(made, /^llk_/);
+    const as = (key, method) => fetch(`${BASE}/v1/documents`, { method, headers: { 'X-API-Key': key } });
+    assert.equal((await as(made, 'GET')).status, 200);
+    assert.equal((await as(made, 'POST')).status, 403);
+    const row = page.locator('tr', { hasText: 'browser test reader' });
+    await row.getByRole('button', { name: /^Revoke / }).click();
+    await page.locator('tr', { hasText: 'browser test reader' }).getByText('Revoked').waitFor();
+    assert.equal((await as(made, 'GET')).status, 401);
+    step('a read-only API key created from the settings page reads but cannot write, and stops working once revoked there');
   }
 
   // Upload through the page, the 12 steps ticked from the streamed progress.

@@ -5,6 +5,7 @@ import { api, isMissingEndpoint, ApiError } from './api.js';
 import { h, replace, field, notice, focusHeading, announce } from './dom.js';
 import { humanize, text, timestamp } from './format.js';
 
+const SCOPES = ['documents:read', 'documents:write', 'webhooks:manage', 'credentials:manage', 'settings:manage', 'read_bank_xray_report'];
 const EVENTS = ['document.uploaded', 'document.processing', 'document.analyzed', 'document.flagged', 'document.failed'];
 
 export function renderSettings(root) {
@@ -175,6 +176,51 @@ export function renderSettings(root) {
     return form;
   }
 
+  /** A new API key or OAuth client; its secret is shown once. */
+  function credentialForm() {
+    const kind = h('select', {},
+      h('option', { value: 'api_key' }, 'API key'), h('option', { value: 'oauth_client' }, 'OAuth client'));
+    const label = h('input', { type: 'text', autocomplete: 'off', placeholder: 'e.g. CRM integration' });
+    const scopes = SCOPES.map((scope) => h('input', { type: 'checkbox', value: scope, id: `scope-${scope.replace(/[^a-z_]/g, '-')}` }));
+    const message = h('div');
+    const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'new-credential' },
+      h('h3', { id: 'new-credential' }, 'New API key or client'),
+      field('Kind', kind), field('Label', label),
+      h('fieldset', { class: 'checks' }, h('legend', {}, 'Permissions (none checked: the same as yours)'),
+        scopes.map((b) => h('label', { for: b.id, class: 'check' }, b, ' ', h('code', {}, b.value)))),
+      message,
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const body = { kind: kind.value };
+      if (label.value.trim()) body.label = label.value.trim();
+      const chosen = scopes.filter((b) => b.checked).map((b) => b.value);
+      if (chosen.length) body.permissions = chosen;
+      try {
+        const made = await api('/v1/credentials', { method: 'POST', body, signal });
+        const secret = made.key || made.client_secret;
+        replace(message, notice('success',
+          h('p', {}, made.key ? 'API key created. It is shown this once: store it now.' : `Client ${made.client_id} created. Its secret is shown this once: store it now.`),
+          h('p', {}, h('code', { class: 'secret', id: 'credential-secret' }, secret))));
+        announce('Credential created.');
+        loadCredentials();
+      } catch (e) {
+        replace(message, notice('error', `It could not be created: ${e.message}`));
+      }
+    });
+    return form;
+  }
+
+  async function revoke(id) {
+    try {
+      await api(`/v1/credentials/${encodeURIComponent(id)}`, { method: 'DELETE', signal });
+      announce(`${id} revoked.`);
+      loadCredentials();
+    } catch (e) {
+      replace(clients, notice('error', `It could not be revoked: ${e.message}`));
+    }
+  }
+
   function credentialsTable(data) {
     if (!data.length) return h('p', { class: 'muted' }, 'No API key or client.');
     return h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
@@ -187,14 +233,21 @@ export function renderSettings(root) {
         h('td', { class: 'hide-narrow' }, (c.permissions || []).filter((p) => p !== '*').join(', ') || 'all'),
         h('td', { class: 'hide-narrow' }, timestamp(c.created_at)),
         h('td', {}, h('span', { class: `badge ${c.active ? 'delivery-delivered' : 'delivery-failed'}` }, c.active ? 'Active' : 'Revoked'),
-          c.current ? h('span', { class: 'small muted block' }, 'this session') : null))))));
+          c.current ? h('span', { class: 'small muted block' }, 'this session') : null,
+          c.active && !c.current
+            ? h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Revoke ${c.id}`, onclick: () => revoke(c.id) }, 'Revoke')
+            : null))))));
+  }
+
+  function loadCredentials() {
+    optional('/v1/credentials', clients, 'API keys and clients', (c) => replace(clients,
+      h('p', { class: 'muted' }, 'Also with ', h('code', {}, 'ledgerlens admin'), ' (which can rotate a key with a grace period).'),
+      credentialForm(), credentialsTable(c.data || [])));
   }
 
   loadList();
   optional('/v1/preferences', prefs, 'Preferences', (p) => replace(prefs, preferencesForm(p || {})));
-  optional('/v1/credentials', clients, 'API keys and clients', (c) => replace(clients,
-    h('p', { class: 'muted' }, 'Create, rotate and revoke them with ', h('code', {}, 'ledgerlens admin'), ' or the API.'),
-    credentialsTable(c.data || [])));
+  loadCredentials();
 
   return () => controller.abort();
 }

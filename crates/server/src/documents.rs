@@ -496,9 +496,14 @@ pub async fn events<S: Store, B: Blobs>(
 pub struct ListQuery {
     limit: Option<String>,
     cursor: Option<String>,
+    /// Comma-separated statuses (`ANALYZED,FLAGGED`).
+    status: Option<String>,
+    /// Only the documents of this case.
+    case_id: Option<String>,
 }
 
-/// `GET /v1/documents?limit=&cursor=`: newest first; `next_cursor` is null on the last page.
+/// `GET /v1/documents?limit=&cursor=&status=&case_id=`: newest first; `next_cursor` is null on
+/// the last page. Filters are applied by the database, so pages stay full.
 pub async fn list<S: Store, B: Blobs>(
     State(state): State<AppState<S, B>>,
     Tenant(tenant): Tenant,
@@ -526,14 +531,33 @@ pub async fn list<S: Store, B: Blobs>(
             )
         })?),
     };
+    let mut filter = ledgerlens_store::DocumentFilter::default();
+    if let Some(statuses) = query.status.as_deref().filter(|s| !s.is_empty()) {
+        for status in statuses.split(',') {
+            let status = ledgerlens_store::DocumentStatus::parse(&status.trim().to_uppercase())
+                .ok_or_else(|| {
+                    ApiError::bad_field(
+                        "invalid_parameter",
+                        "status",
+                        "comma-separated PENDING, PROCESSING, ANALYZED, FLAGGED, FAILED",
+                    )
+                })?;
+            filter.statuses.push(status);
+        }
+    }
+    if let Some(case) = query.case_id.as_deref().filter(|c| !c.is_empty()) {
+        // An id of another shape names no case: the page is simply empty, as for another
+        // tenant's case.
+        match CaseId::parse(case) {
+            Some(case) => filter.case_id = Some(case),
+            None => {
+                return Ok(Json(json!({ "data": [], "next_cursor": null })));
+            }
+        }
+    }
     let page = state
         .store
-        .list_documents(
-            &tenant,
-            &ledgerlens_store::DocumentFilter::default(),
-            cursor.as_ref(),
-            limit,
-        )
+        .list_documents(&tenant, &filter, cursor.as_ref(), limit)
         .await?;
     let data: Vec<Value> = page.documents.iter().map(document_json).collect();
     Ok(Json(json!({

@@ -347,6 +347,16 @@ fn paths() -> Map<String, Value> {
                     json!({ "type": "integer", "minimum": 1, "maximum": 100 }),
                 ),
                 query(
+                    "status",
+                    "Only these statuses, comma-separated (e.g. `ANALYZED,FLAGGED`).",
+                    json!({ "type": "string" }),
+                ),
+                query(
+                    "case_id",
+                    "Only the documents filed under this case.",
+                    json!({ "type": "string" }),
+                ),
+                query(
                     "cursor",
                     "The `next_cursor` of the previous page.",
                     json!({ "type": "string" }),

@@ -830,3 +830,53 @@ fn score_and_affordability_runs_are_kept_as_the_documents_history() {
         404
     );
 }
+
+#[test]
+fn the_document_list_filters_by_status_and_case_in_the_database() {
+    let dir = temp_dir("records-list-filters");
+    let server = Server::start(&dir);
+    let (_, key) = server.key("acme");
+    let case = post_json(&server, "/v1/cases", &key, &json!({"kind": "person"})).json();
+    let case_id = case["id"].as_str().unwrap().to_owned();
+    let good = std::fs::read(sample(&dir, "csv", 20, "good.csv")).unwrap();
+    let filed = server.upload(
+        &key,
+        &[
+            ("file", Some("good.csv"), &good),
+            ("case_id", None, case_id.as_bytes()),
+        ],
+    );
+    let filed = filed.json()["id"].as_str().unwrap().to_owned();
+    let broken = server.upload(
+        &key,
+        &[(
+            "file",
+            Some("broken.csv"),
+            b"date,description,amount\n2024-01-01,coffee,not-a-number\n",
+        )],
+    );
+    let broken = broken.json()["id"].as_str().unwrap().to_owned();
+    server.wait_done(&key, &filed);
+    server.wait_done(&key, &broken);
+    let ids = |query: &str| -> Vec<String> {
+        server
+            .get(&format!("/v1/documents?{query}"), Some(&key))
+            .json()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids("status=FAILED"), vec![broken.clone()]);
+    assert_eq!(ids("status=analyzed,flagged"), vec![filed.clone()]);
+    assert_eq!(ids(&format!("case_id={case_id}")), vec![filed.clone()]);
+    assert!(ids("case_id=case_00000000000000000000000000000000").is_empty());
+    assert_eq!(ids("").len(), 2);
+    assert_eq!(
+        server
+            .get("/v1/documents?status=DONE", Some(&key))
+            .error_code(400),
+        "invalid_parameter"
+    );
+}
