@@ -182,7 +182,7 @@ export function renderSettings(root) {
       h('option', { value: 'api_key' }, 'API key'), h('option', { value: 'oauth_client' }, 'OAuth client'));
     const label = h('input', { type: 'text', autocomplete: 'off', placeholder: 'e.g. CRM integration' });
     const scopes = SCOPES.map((scope) => h('input', { type: 'checkbox', value: scope, id: `scope-${scope.replace(/[^a-z_]/g, '-')}` }));
-    const message = h('div');
+    const message = credentialMessage;
     const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'new-credential' },
       h('h3', { id: 'new-credential' }, 'New API key or client'),
       field('Kind', kind), field('Label', label),
@@ -217,7 +217,7 @@ export function renderSettings(root) {
       announce(`${id} revoked.`);
       loadCredentials();
     } catch (e) {
-      replace(clients, notice('error', `It could not be revoked: ${e.message}`));
+      replace(credentialMessage, notice('error', `It could not be revoked: ${e.message}`));
     }
   }
 
@@ -239,10 +239,20 @@ export function renderSettings(root) {
             : null))))));
   }
 
+  // The form and its message are drawn once; a reload redraws only the table, so a new secret
+  // stays on screen.
+  const credentialMessage = h('div');
+  const credentialList = h('div');
   function loadCredentials() {
-    optional('/v1/credentials', clients, 'API keys and clients', (c) => replace(clients,
-      h('p', { class: 'muted' }, 'Also with ', h('code', {}, 'ledgerlens admin'), ' (which can rotate a key with a grace period).'),
-      credentialForm(), credentialsTable(c.data || [])));
+    optional('/v1/credentials', clients.dataset.drawn ? credentialList : clients, 'API keys and clients', (c) => {
+      if (!clients.dataset.drawn) {
+        clients.dataset.drawn = 'yes';
+        replace(clients,
+          h('p', { class: 'muted' }, 'Also with ', h('code', {}, 'ledgerlens admin'), ' (which can rotate a key with a grace period).'),
+          credentialForm(), credentialList);
+      }
+      replace(credentialList, credentialsTable(c.data || []));
+    });
   }
 
   loadList();

@@ -265,7 +265,9 @@ fn a_correction_becomes_a_tenant_rule_and_the_analysis_follows() {
         answer["rule"]["rule"]["counterparty"],
         counterparty.as_str()
     );
-    assert_eq!(answer["document"]["status"], "PENDING", "queued again");
+    // Queued again (a worker may already have taken it).
+    let status = answer["document"]["status"].as_str().unwrap();
+    assert!(status == "PENDING" || status == "PROCESSING", "{answer}");
     let doc = server.wait_done(&key, &id);
     assert_eq!(doc["status"], "ANALYZED", "{doc}");
     let after = server
