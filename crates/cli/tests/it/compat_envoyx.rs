@@ -561,30 +561,6 @@ fn envoyx_streamed_upload_sends_the_twelve_steps_in_the_spec_event_format() {
     assert_eq!(last["data"]["status"], statement["status"]);
 }
 
-fn create_key_with(server: &Server, tenant: &str, permissions: &str) -> String {
-    let mut args = vec![
-        "admin".to_owned(),
-        "create-key".to_owned(),
-        "--tenant".to_owned(),
-        tenant.to_owned(),
-        "--permissions".to_owned(),
-        permissions.to_owned(),
-    ];
-    args.extend(server.store_flags());
-    let out = ledgerlens(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .to_owned()
-}
-
 #[test]
 fn envoyx_errors_come_in_the_envelope_with_their_statuses() {
     let dir = temp_dir("envoyx-errors");
@@ -604,7 +580,7 @@ fn envoyx_errors_come_in_the_envelope_with_their_statuses() {
         envelope(&unknown, 401)["data"]["code"],
         "invalid_credentials"
     );
-    let reader = create_key_with(&server, "clinique", "documents:read");
+    let reader = server.key_with("clinique", Some("documents:read")).1;
     envelope(&server.get(&list, Some(&reader)), 200);
     let (content_type, body) = multipart(&[("file", Some("s.pdf"), b"%PDF-1.4 nothing")]);
     let refused = server.request(

@@ -602,30 +602,6 @@ fn sopra_upload_targets_take_one_signed_unexpired_file() {
     assert_eq!(hidden.error_code(404), "not_found");
 }
 
-fn key_with(server: &Server, tenant: &str, permissions: &str) -> String {
-    let mut args = vec![
-        "admin".to_owned(),
-        "create-key".to_owned(),
-        "--tenant".to_owned(),
-        tenant.to_owned(),
-        "--permissions".to_owned(),
-        permissions.to_owned(),
-    ];
-    args.extend(server.store_flags());
-    let out = ledgerlens(args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .to_owned()
-}
-
 #[test]
 fn sopra_refuses_bad_version_credentials_permissions_and_fields_with_their_statuses() {
     let dir = temp_dir("sopra-errors");
@@ -679,7 +655,9 @@ fn sopra_refuses_bad_version_credentials_permissions_and_fields_with_their_statu
     let request = native.json()["request"]["id"].as_str().unwrap().to_owned();
 
     // read_bank_xray_report: reports need it, and it alone is enough for them.
-    let no_reports = key_with(&server, "sopra-errors", "documents:read,documents:write");
+    let no_reports = server
+        .key_with("sopra-errors", Some("documents:read,documents:write"))
+        .1;
     let reports_path = format!("/reports?source=bank_xray&request={request}");
     let refused = call(&server, "GET", &reports_path, &no_reports, "");
     assert_eq!(refused.error_code(403), "insufficient_scope");
@@ -698,7 +676,9 @@ fn sopra_refuses_bad_version_credentials_permissions_and_fields_with_their_statu
         .status,
         403
     );
-    let reports_only = key_with(&server, "sopra-errors", "read_bank_xray_report");
+    let reports_only = server
+        .key_with("sopra-errors", Some("read_bank_xray_report"))
+        .1;
     assert_eq!(
         ok(&call(&server, "GET", &reports_path, &reports_only, ""), 200)["reports"],
         json!([])

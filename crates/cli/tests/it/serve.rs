@@ -120,8 +120,17 @@ impl Server {
 
     /// A new API key of `tenant`, through the CLI; returns (tenant id, key).
     pub(crate) fn key(&self, tenant: &str) -> (String, String) {
+        self.key_with(tenant, None)
+    }
+
+    /// A new API key of `tenant` holding only `permissions` (comma-separated scopes; all when
+    /// `None`), through `ledgerlens admin create-key`; returns (tenant id, key).
+    pub(crate) fn key_with(&self, tenant: &str, permissions: Option<&str>) -> (String, String) {
         let mut args = vec!["admin".to_owned(), "create-key".to_owned()];
         args.extend(["--tenant".to_owned(), tenant.to_owned()]);
+        if let Some(permissions) = permissions {
+            args.extend(["--permissions".to_owned(), permissions.to_owned()]);
+        }
         args.extend(self.store_flags());
         let out = ledgerlens(args);
         assert!(
