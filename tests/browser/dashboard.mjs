@@ -150,11 +150,16 @@ try {
   page = await context.newPage();
   watchErrors(page, errors);
 
-  // Sign-in: a wrong key is refused, the right one opens the list; the key is in no URL.
+  // Sign-in: the page opens on e-mail and password; engineers switch to a key. A wrong key is
+  // refused, the right one opens the list; the key is in no URL.
   await page.goto(`${BASE}/`);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await page.getByLabel('E-mail address').waitFor();
+  await page.getByLabel('Password', { exact: true }).waitFor();
   assert.deepEqual(await unlabelled(page), []);
   await shot(page, 'signin-desktop');
+  await page.getByRole('button', { name: 'Use an API key instead' }).click();
+  assert.deepEqual(await unlabelled(page), []);
   await page.getByLabel('API key or access token').fill('llk_not-a-real-key');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByText('This key was not accepted').waitFor();
@@ -199,6 +204,46 @@ try {
     await page.locator('tr', { hasText: 'browser test reader' }).getByText('Revoked').waitFor();
     assert.equal((await as(made, 'GET')).status, 401);
     step('a read-only API key created from the settings page reads but cannot write, and stops working once revoked there');
+
+    // A person: the administrator makes a user on the settings page; the user signs in with
+    // e-mail and password in their own browser, changes the password and signs out.
+    const email = `analyst-${Date.now()}@lender.example`;
+    await page.getByLabel('Kind').selectOption('user');
+    await page.getByLabel('E-mail address').fill(email);
+    await page.getByLabel('First password').fill('first passphrase 1');
+    await page.locator('label', { hasText: 'documents:write' }).locator('input').check();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByText(`User ${email} created`).waitFor();
+    await page.locator('tr', { hasText: email }).getByText('User', { exact: true }).waitFor();
+    const userContext = await browser.newContext({ viewport: PHONE });
+    const person = await userContext.newPage();
+    watchErrors(person, errors);
+    await person.goto(`${BASE}/`);
+    await person.getByLabel('E-mail address').fill(email.toUpperCase());
+    await person.getByLabel('Password', { exact: true }).fill('not the passphrase');
+    await person.getByRole('button', { name: 'Sign in' }).click();
+    await person.getByText('The e-mail address or the password is wrong.').waitFor();
+    await person.getByLabel('Password', { exact: true }).fill('first passphrase 1');
+    await person.keyboard.press('Enter');
+    await person.getByRole('heading', { name: 'Statements' }).waitFor();
+    const token = await person.evaluate(() => sessionStorage.getItem('ledgerlens.credential'));
+    assert.match(token, /^llu_/);
+    assert.ok(!person.url().includes(token), 'the session token is in the URL');
+    await person.getByRole('link', { name: 'Settings', exact: true }).click();
+    await person.getByText(`Signed in as ${email}`).waitFor();
+    assert.deepEqual(await unlabelled(person), []);
+    await person.getByLabel('Current password').fill('first passphrase 1');
+    await person.getByLabel('New password').fill('second passphrase 2');
+    await person.getByRole('button', { name: 'Change password' }).click();
+    await person.locator('.notice-success', { hasText: 'Password changed.' }).waitFor();
+    await shot(person, 'account-phone', { fullPage: true });
+    await person.getByRole('button', { name: 'Sign out' }).click();
+    await person.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await waitFor(async () => (await fetch(`${BASE}/v1/me`, { headers: { 'X-API-Key': token } })).status === 401, 'the session to end on the server');
+    const again = await fetch(`${BASE}/v1/sessions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'second passphrase 2' }) });
+    assert.equal(again.status, 201, 'the changed password signs in');
+    await userContext.close();
+    step('a user created on the settings page signed in with e-mail and password (a wrong password refused first), changed the password and signed out (the session ended on the server)');
   }
 
   // Upload through the page, the 12 steps ticked from the streamed progress.
@@ -344,6 +389,65 @@ try {
     step('re-categorisation: this server has no such endpoint (not checked)');
   }
 
+  // Cases: a new applicant (a wrong BVN is refused first, naming the field), a statement
+  // uploaded from the case's page, listed there with its decision.
+  await page.getByRole('link', { name: 'Cases', exact: true }).click();
+  await page.getByRole('heading', { name: 'Cases', exact: true }).waitFor();
+  await page.locator('summary', { hasText: 'New case' }).click();
+  assert.deepEqual(await unlabelled(page), []);
+  await page.getByLabel('Applicant name').fill('Adaeze Okafor');
+  await page.getByLabel('Identifier scheme').selectOption('bvn');
+  await page.getByLabel('Identifier', { exact: true }).fill('2221234');
+  await page.getByLabel('Country (ISO code)').fill('ng');
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await page.locator('.notice-error', { hasText: '11 digits' }).waitFor();
+  assert.equal(await page.getByLabel('Identifier', { exact: true }).getAttribute('aria-invalid'), 'true');
+  await page.getByLabel('Identifier', { exact: true }).fill('22212345678');
+  await page.getByRole('button', { name: 'Create case' }).click();
+  await page.getByRole('heading', { name: 'Adaeze Okafor' }).waitFor();
+  const caseId = page.url().split('#/cases/')[1];
+  assert.match(caseId, /^case_/);
+  assert.equal((await apiGet(`/v1/cases/${caseId}`)).identifiers.bvn, '22212345678');
+  await page.getByRole('link', { name: 'Upload a statement to this case' }).click();
+  await page.getByText('Filed under case').waitFor();
+  const CASE_FILE = env('LEDGERLENS_CASE_FILE');
+  await page.getByLabel('Statement file').setInputFiles(CASE_FILE);
+  await page.getByRole('button', { name: 'Upload and analyse' }).click();
+  await page.locator('.progress-card[data-outcome]').waitFor({ timeout: 60000 });
+  const caseDoc = await page.locator('.progress-card').getAttribute('data-document-id');
+  await page.goto(`${BASE}/#/cases/${caseId}`);
+  const caseRow = page.locator(`tr[data-id="${caseDoc}"]`);
+  await caseRow.waitFor();
+  const filed = await apiGet(`/v1/documents?case_id=${caseId}`);
+  assert.deepEqual(filed.data.map((d) => d.id), [caseDoc]);
+  const caseTier = filed.data[0].decision.credit_tier;
+  await caseRow.locator('.badge', { hasText: caseTier.replace('_', ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase()) }).waitFor();
+  await page.waitForTimeout(200);
+  await shot(page, 'case-desktop', { fullPage: true });
+  step(`cases: a case created from the page (a 7-digit BVN refused first), a statement uploaded from its page, listed there with tier ${caseTier}`);
+
+  // Rules: one added on the settings page is the API's, and is deleted there.
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  await page.getByRole('heading', { name: 'Categorisation rules' }).waitFor();
+  await page.getByLabel('Text to match').fill('bet9ja');
+  await page.getByLabel('Category', { exact: true }).fill('NOT_A_CATEGORY');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.getByText('is not a detailed category').waitFor();
+  await page.getByLabel('Category', { exact: true }).fill('gambling_betting');
+  await page.getByLabel('Direction').selectOption('debit');
+  await page.getByRole('button', { name: 'Add rule' }).click();
+  await page.locator('.notice-success', { hasText: 'Rule added.' }).waitFor();
+  const added = (await apiGet('/v1/rules')).data.find((r) => r.rule.phrase === 'bet9ja');
+  assert.ok(added, 'the rule is the API\'s');
+  assert.equal(added.rule.category, 'GAMBLING_BETTING');
+  assert.equal(added.rule.direction, 'debit');
+  const ruleRow = page.locator(`tr[data-id="${added.id}"]`);
+  await ruleRow.getByText('Gambling betting').waitFor();
+  await ruleRow.getByRole('button', { name: /^Delete rule/ }).click();
+  await ruleRow.waitFor({ state: 'detached' });
+  assert.ok(!(await apiGet('/v1/rules')).data.some((r) => r.id === added.id), 'the rule is deleted');
+  step('rules: one added on the settings page (an unknown category refused first) is listed by the API, and deleted from the page');
+
   // The list: the uploaded statement with its tier; status and tier filters.
   await page.getByRole('link', { name: 'Statements', exact: true }).click();
   // The tier as it is now (a correction above may have moved it).
@@ -382,10 +486,18 @@ try {
   }
   await page.reload();
   await page.locator('table.docs tbody tr', { hasText: path.basename(BIG) }).locator('td.hide-narrow .badge[class*="tier-"]').waitFor();
+  // Search is the listing's own (`?q=`): the page shows what the API answers.
+  const rowsShown = () => page.locator('table.docs tbody tr[data-id], table.docs tbody tr:not(:has(td.empty))').count();
   await page.getByLabel('Search').fill(path.basename(BIG).slice(0, 6));
-  assert.equal(await page.locator('table.docs tbody tr').count(), 1, 'search by file name');
+  await waitFor(async () => (await rowsShown()) === 1, 'search by file name');
+  const searched = await apiGet(`/v1/documents?q=${encodeURIComponent(path.basename(BIG).slice(0, 6))}`);
+  assert.equal(searched.data.length, 1);
+  assert.equal(searched.data[0].id, bigId);
   await page.getByLabel('Search').fill('');
-  assert.equal(await page.locator('table.docs tbody tr').count(), 2 + extra.length);
+  await waitFor(async () => (await rowsShown()) === 3 + extra.length, 'every statement again');
+  const byTier = await apiGet(`/v1/documents?tier=${encodeURIComponent(tier)}`);
+  assert.ok(byTier.data.every((d) => d.decision && d.decision.credit_tier === tier), 'the API filters by tier');
+  step('list: search and tier filters are answered by the API (?q=, ?tier=), each row carries its decision');
   await page.evaluate(() => document.activeElement.blur());
   await page.waitForTimeout(200);
   await shot(page, 'list-desktop');

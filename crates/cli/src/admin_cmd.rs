@@ -6,6 +6,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
+use ledgerlens_server::passwords;
 use ledgerlens_store::{CredentialSpec, NewAudit, SqlStore, Store, TenantId};
 
 use crate::backends::StoreArgs;
@@ -23,6 +24,9 @@ enum AdminCommand {
     CreateKey(CreateArgs),
     /// Create an OAuth client (client_id + client_secret) for a tenant (created if needed).
     CreateClient(CreateArgs),
+    /// Create a user who signs in to the dashboard with an e-mail and a password. The password
+    /// is read from stdin with `--password-stdin`; otherwise one is generated and printed once.
+    CreateUser(CreateUserArgs),
     /// List a tenant's API keys and OAuth clients (never their secrets: none are stored).
     ListCredentials(TenantArgs),
     /// Revoke an API key or OAuth client at once.
@@ -54,6 +58,18 @@ struct CreateArgs {
 }
 
 #[derive(Debug, Args)]
+struct CreateUserArgs {
+    #[command(flatten)]
+    create: CreateArgs,
+    /// The address the user signs in with (unique across the service).
+    #[arg(long)]
+    email: String,
+    /// Read the password from the first line of stdin instead of generating one.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
 struct CredentialArgs {
     #[command(flatten)]
     tenant: TenantArgs,
@@ -69,6 +85,51 @@ struct RotateArgs {
     /// How long the old key keeps working, in seconds (time to deploy the new one).
     #[arg(long, default_value_t = 86_400)]
     grace_seconds: u64,
+}
+
+/// `admin create-user`.
+async fn create_user(user: &CreateUserArgs) -> Result<()> {
+    let (password, generated) = if user.password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("reading the password from stdin")?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (
+            passwords::generate()
+                .map_err(|e| anyhow::anyhow!("reading the OS random source: {e}"))?,
+            true,
+        )
+    };
+    if let Some(problem) = passwords::policy_problem(&password, &user.email) {
+        bail!("password refused: {problem}");
+    }
+    let hash = passwords::hash(&password)
+        .map_err(|e| anyhow::anyhow!("reading the OS random source: {e}"))?;
+    let (store, tenant) = tenant_store(&user.create.tenant, true).await?;
+    let spec = spec(&user.create);
+    let Some(id) = store
+        .create_user(&tenant, &user.email, &hash, &spec, now_ms())
+        .await?
+    else {
+        bail!(
+            "a user with the e-mail address {} already exists",
+            user.email
+        );
+    };
+    audit(&store, &tenant, "user.create", &id).await?;
+    println!("tenant: {} ({tenant})", user.create.tenant.tenant);
+    println!("user id: {id}");
+    println!("email: {}", user.email.trim().to_lowercase());
+    println!("permissions: {}", spec.permissions.join(","));
+    if generated {
+        println!(
+            "the password below is shown once; the user can change it in the dashboard's settings"
+        );
+        println!("{password}");
+    }
+    Ok(())
 }
 
 fn now_ms() -> i64 {
@@ -107,10 +168,11 @@ pub fn run(args: &AdminArgs) -> Result<()> {
                 println!("client_secret: {}", created.client_secret);
                 println!("the secret is shown once; only its hash is stored");
             }
+            AdminCommand::CreateUser(user) => create_user(user).await?,
             AdminCommand::ListCredentials(tenant_args) => {
                 let (store, tenant) = tenant_store(tenant_args, false).await?;
                 let now = now_ms();
-                println!("id\tkind\tpermissions\tlabel\tstate");
+                println!("id\tkind\tpermissions\tlabel\temail\tstate");
                 for credential in store.list_credentials(&tenant).await? {
                     let state = match credential.revoked_at_ms {
                         None => "active".to_owned(),
@@ -118,11 +180,12 @@ pub fn run(args: &AdminArgs) -> Result<()> {
                         Some(_) => "revoked".to_owned(),
                     };
                     println!(
-                        "{}\t{}\t{}\t{}\t{state}",
+                        "{}\t{}\t{}\t{}\t{}\t{state}",
                         credential.id,
                         credential.kind.as_str(),
                         credential.permissions.join(","),
                         credential.label.as_deref().unwrap_or("-"),
+                        credential.email.as_deref().unwrap_or("-"),
                     );
                 }
             }

@@ -13,13 +13,21 @@ export function setCredential(value) {
 }
 
 export function signOut() {
+  const value = credential();
   sessionStorage.removeItem(STORAGE_KEY);
+  // A user's session is ended on the server too, so the token is dead even if copied.
+  if (value && value.startsWith('llu_')) {
+    fetch('/v1/sessions/current', { method: 'DELETE', headers: authHeaders(value), keepalive: true }).catch(() => {});
+  }
   window.dispatchEvent(new CustomEvent('ledgerlens:signed-out'));
 }
 
-/** The auth header: an API key as X-API-Key, a bearer token (it has dots) as Authorization. */
+/**
+ * The auth header: an API key or a session token as X-API-Key, a bearer token (it has dots) as
+ * Authorization. `'-'` is "no credential" (the sign-in call itself).
+ */
 export function authHeaders(value = credential()) {
-  if (!value) return {};
+  if (!value || value === '-') return {};
   return value.includes('.') ? { Authorization: `Bearer ${value}` } : { 'X-API-Key': value };
 }
 

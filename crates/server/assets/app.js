@@ -8,50 +8,84 @@ import { renderDocuments } from './documents.js';
 import { renderUpload } from './upload.js';
 import { renderReport } from './report.js';
 import { renderSettings } from './settings.js';
+import { renderCases, renderCase } from './cases.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 let cleanup = null;
 
-function renderSignIn(root) {
-  const input = h('input', {
-    type: 'password', name: 'credential', autocomplete: 'off', spellcheck: 'false',
-    required: true, class: 'mono',
-  });
+/**
+ * Sign-in: a user of the organisation with an e-mail and a password (a session token comes
+ * back), or, for engineers, an API key or access token pasted as is. Either is kept in this
+ * tab only and sent with each request.
+ */
+function renderSignIn(root, mode = 'password') {
   const error = h('div', { class: 'form-error' });
   const button = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Sign in');
-  const form = h('form', { class: 'card signin-card', novalidate: true, 'aria-describedby': 'signin-intro' },
-    h('h1', {}, 'Sign in'),
-    h('p', { id: 'signin-intro', class: 'muted' },
+  const other = h('button', { type: 'button', class: 'btn btn-link', id: 'signin-switch' },
+    mode === 'password' ? 'Use an API key instead' : 'Use an e-mail and password instead');
+  other.addEventListener('click', () => renderSignIn(root, mode === 'password' ? 'key' : 'password'));
+  let inputs;
+  let intro;
+  if (mode === 'password') {
+    inputs = {
+      email: h('input', { type: 'email', name: 'email', autocomplete: 'username', required: true, spellcheck: 'false' }),
+      password: h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true }),
+    };
+    intro = h('p', { id: 'signin-intro', class: 'muted' },
+      'Sign in with the e-mail address and password your administrator gave you.');
+  } else {
+    inputs = {
+      key: h('input', { type: 'password', name: 'credential', autocomplete: 'off', spellcheck: 'false', required: true, class: 'mono' }),
+    };
+    intro = h('p', { id: 'signin-intro', class: 'muted' },
       'Use an API key of your organisation (', h('code', {}, 'ledgerlens admin create-key'),
       ') or an access token from ', h('code', {}, 'POST /oauth/token'),
-      '. It is kept in this tab only and sent with each request.'),
-    field('API key or access token', input),
-    error,
-    h('div', { class: 'actions' }, button));
+      '. It is kept in this tab only and sent with each request.');
+  }
+  const fields = mode === 'password'
+    ? [field('E-mail address', inputs.email), field('Password', inputs.password)]
+    : [field('API key or access token', inputs.key)];
+  const form = h('form', { class: 'card signin-card', novalidate: true, 'aria-describedby': 'signin-intro' },
+    h('h1', {}, 'Sign in'), intro, ...fields, error,
+    h('div', { class: 'actions' }, button, other));
+  const refuse = (message, input) => {
+    replace(error, notice('error', message));
+    input.setAttribute('aria-invalid', 'true');
+    input.focus();
+  };
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const value = input.value.trim();
     replace(error);
-    if (!value) {
-      replace(error, notice('error', 'Enter your API key.'));
-      input.setAttribute('aria-invalid', 'true');
-      input.focus();
+    for (const input of Object.values(inputs)) input.removeAttribute('aria-invalid');
+    const empty = Object.values(inputs).find((input) => !input.value.trim());
+    if (empty) {
+      refuse(mode === 'password' ? 'Enter your e-mail address and password.' : 'Enter your API key.', empty);
       return;
     }
     button.disabled = true;
     button.textContent = 'Checking…';
     try {
-      await api('/v1/documents?limit=1', { key: value });
-      setCredential(value);
-      location.hash = '#/documents';
+      if (mode === 'password') {
+        const session = await api('/v1/sessions', {
+          method: 'POST', key: '-', body: { email: inputs.email.value.trim(), password: inputs.password.value },
+        });
+        setCredential(session.token);
+      } else {
+        const value = inputs.key.value.trim();
+        await api('/v1/me', { key: value });
+        setCredential(value);
+      }
+      if (location.hash === '#/documents') route();
+      else location.hash = '#/documents';
     } catch (e) {
-      const message = e instanceof ApiError && e.status === 401
-        ? 'This key was not accepted: it is unknown, revoked or expired.'
-        : `The server could not be reached: ${e.message}`;
-      replace(error, notice('error', message));
-      input.setAttribute('aria-invalid', 'true');
-      input.focus();
+      let message = `The server could not be reached: ${e.message}`;
+      if (e instanceof ApiError && e.status < 500) {
+        message = mode === 'password'
+          ? e.message.charAt(0).toUpperCase() + e.message.slice(1) + '.'
+          : 'This key was not accepted: it is unknown, revoked or expired.';
+      }
+      refuse(message, mode === 'password' ? inputs.password : inputs.key);
     } finally {
       button.disabled = false;
       button.textContent = 'Sign in';
@@ -65,6 +99,9 @@ const ROUTES = [
   [/^#\/documents\/(doc_[A-Za-z0-9_-]+)$/, (root, m) => renderReport(root, m[1]), 'documents'],
   [/^#\/documents$/, (root) => renderDocuments(root), 'documents'],
   [/^#\/upload$/, (root) => renderUpload(root), 'upload'],
+  [/^#\/cases$/, (root) => renderCases(root), 'cases'],
+  [/^#\/cases\/(case_[A-Za-z0-9_-]+)$/, (root, m) => renderCase(root, m[1]), 'cases'],
+  [/^#\/cases\/(case_[A-Za-z0-9_-]+)\/upload$/, (root, m) => renderUpload(root, m[1]), 'cases'],
   [/^#\/settings$/, (root) => renderSettings(root), 'settings'],
 ];
 

@@ -1,6 +1,7 @@
-// The statements list: newest first, loaded page by page with the API's cursor; search, status
-// and tier filters apply to what is loaded (the listing endpoint has no server-side filters yet).
-// The tier is the EnvoyX profile's, fetched once per analysed document and kept for the tab.
+// The statements list: newest first, page by page with the API's cursor. Search (file name or
+// id), status and tier are filters of the listing endpoint itself, so every page is full and a
+// filter finds statements not loaded yet. The decision (score, tier, risk) comes with each
+// document; only statements analysed before the server kept it are asked for their analysis.
 
 import { api } from './api.js';
 import { h, replace, field, notice, focusHeading, announce } from './dom.js';
@@ -69,16 +70,24 @@ export function renderDocuments(root) {
     errors, summary, table, h('div', { class: 'actions center' }, more));
   focusHeading(root, 'Statements');
 
-  function visible() {
-    const q = search.value.trim().toLowerCase();
-    return state.docs.filter((d) =>
-      (!q || d.filename.toLowerCase().includes(q) || d.id.toLowerCase().includes(q))
-      && (!status.value || d.status === status.value)
-      && (!tier.value || (tiers.get(d.id) || {}).tier === tier.value));
+  function decisionOf(d) {
+    if (tiers.has(d.id)) return tiers.get(d.id);
+    const x = d.decision;
+    return x ? { score: x.credit_score, tier: x.credit_tier, risk: x.overall_risk_level } : null;
+  }
+
+  /** The listing's query string for the current filters. */
+  function filterQuery() {
+    const params = new URLSearchParams();
+    if (search.value.trim()) params.set('q', search.value.trim());
+    if (status.value) params.set('status', status.value);
+    if (tier.value) params.set('tier', tier.value);
+    const text = params.toString();
+    return text ? `&${text}` : '';
   }
 
   function row(d) {
-    const decision = tiers.get(d.id);
+    const decision = decisionOf(d);
     const progress = d.status === 'PROCESSING' || d.status === 'PENDING'
       ? h('span', { class: 'muted small' }, ` step ${d.step || 0} of ${d.total_steps}`) : null;
     const name = d.status === 'ANALYZED' || d.status === 'FLAGGED'
@@ -97,19 +106,20 @@ export function renderDocuments(root) {
   }
 
   function draw() {
-    const rows = visible();
+    const rows = state.docs;
+    const filtered = Boolean(filterQuery());
     replace(body, rows.length ? rows.map(row)
       : h('tr', {}, h('td', { colspan: 7, class: 'empty' },
-        state.loading ? 'Loading…' : state.docs.length ? 'No statement matches these filters.'
+        state.loading ? 'Loading…' : filtered ? 'No statement matches these filters.'
           : h('span', {}, 'No statement yet. ', h('a', { href: '#/upload' }, 'Upload one'), '.'))));
-    const filtered = rows.length !== state.docs.length;
-    summary.textContent = `${filtered ? `${rows.length} of ` : ''}${state.docs.length} statement(s) loaded`
-      + (state.done ? '.' : ' · more on the server.') + (filtered ? ' Filters apply to the loaded statements.' : '');
+    summary.textContent = `${rows.length} statement(s)${filtered ? ' matching the filters' : ''}`
+      + (state.done ? '.' : ' shown · more on the server.');
     more.hidden = state.done;
   }
 
+  /** Statements analysed before the server kept decisions: their analysis says. */
   async function fetchTiers(docs) {
-    const todo = docs.filter((d) => (d.status === 'ANALYZED' || d.status === 'FLAGGED') && !tiers.has(d.id));
+    const todo = docs.filter((d) => (d.status === 'ANALYZED' || d.status === 'FLAGGED') && !d.decision && !tiers.has(d.id));
     const worker = async () => {
       for (let d = todo.shift(); d && !stopped; d = todo.shift()) {
         try {
@@ -122,13 +132,16 @@ export function renderDocuments(root) {
     if (!stopped) draw();
   }
 
+  let generation = 0;
   async function load() {
     if (state.loading || state.done) return;
     state.loading = true;
     more.disabled = true;
     draw();
+    const mine = generation;
     try {
-      const page = await api(`/v1/documents?limit=${PAGE}${state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : ''}`);
+      const page = await api(`/v1/documents?limit=${PAGE}${filterQuery()}${state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : ''}`);
+      if (mine !== generation) return; // the filters changed meanwhile: that answer is stale
       state.docs.push(...page.data);
       state.cursor = page.next_cursor;
       state.done = !page.next_cursor;
@@ -138,10 +151,23 @@ export function renderDocuments(root) {
     } catch (e) {
       replace(errors, notice('error', `The statements could not be loaded: ${e.message}`));
     } finally {
-      state.loading = false;
-      more.disabled = false;
-      if (!stopped) draw();
+      if (mine === generation) {
+        state.loading = false;
+        more.disabled = false;
+        if (!stopped) draw();
+      }
     }
+  }
+
+  /** New filters: the list starts again from the newest matching statement. */
+  let debounce = null;
+  function refilter(delay) {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      generation += 1;
+      Object.assign(state, { docs: [], cursor: null, done: false, loading: false });
+      load();
+    }, delay);
   }
 
   // Documents still in the pipeline are re-read every 2 s until they end.
@@ -165,7 +191,8 @@ export function renderDocuments(root) {
     }, 2000);
   }
 
-  for (const control of [search, status, tier]) control.addEventListener('input', draw);
+  search.addEventListener('input', () => refilter(250));
+  for (const control of [status, tier]) control.addEventListener('input', () => refilter(0));
   load();
-  return () => { stopped = true; clearTimeout(timer); };
+  return () => { stopped = true; clearTimeout(timer); clearTimeout(debounce); };
 }

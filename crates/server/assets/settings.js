@@ -1,5 +1,6 @@
 // Settings: webhook subscriptions (create, list, delete, the delivery log with redelivery), and
-// the organisation's preferences and API clients where this server has those endpoints.
+// the organisation's preferences, its people and API clients, and the signed-in user's own
+// account (password).
 
 import { api, isMissingEndpoint, ApiError } from './api.js';
 import { h, replace, field, notice, focusHeading, announce } from './dom.js';
@@ -25,17 +26,25 @@ export function renderSettings(root) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Create subscription')));
   const prefs = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   const clients = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const account = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const rules = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
 
   replace(root,
     h('div', { class: 'page-head' }, h('h1', {}, 'Settings')),
+    h('section', { class: 'section', 'aria-labelledby': 'account' },
+      h('h2', { id: 'account' }, 'Your account'), account),
     h('section', { class: 'section', 'aria-labelledby': 'webhooks' },
       h('h2', { id: 'webhooks' }, 'Webhooks'),
       h('p', { class: 'muted' }, 'Signed notifications (Standard Webhooks) when a statement is uploaded, processed, analysed, flagged or fails. Failed deliveries are retried for 25 hours.'),
       form, created, listBox),
     h('section', { class: 'section', 'aria-labelledby': 'preferences' },
       h('h2', { id: 'preferences' }, 'Preferences'), prefs),
+    h('section', { class: 'section', 'aria-labelledby': 'rules' },
+      h('h2', { id: 'rules' }, 'Categorisation rules'),
+      h('p', { class: 'muted' }, 'Your organisation’s rules win over the built-in country packs. A correction made on a report becomes one; they apply to statements analysed from now on.'),
+      rules),
     h('section', { class: 'section', 'aria-labelledby': 'clients' },
-      h('h2', { id: 'clients' }, 'API keys and clients'), clients));
+      h('h2', { id: 'clients' }, 'People and API access'), clients));
   focusHeading(root, 'Settings');
 
   form.addEventListener('submit', async (event) => {
@@ -176,16 +185,127 @@ export function renderSettings(root) {
     return form;
   }
 
-  /** A new API key or OAuth client; its secret is shown once. */
+  /** The tenant's rules: what each says, delete, and a new one. */
+  function describeRule(rule) {
+    const r = rule.rule || {};
+    const what = r.counterparty ? ['counterparty ', h('code', {}, r.counterparty)] : ['narrations containing ', h('code', {}, `“${r.phrase}”`)];
+    const direction = r.direction ? ` (${r.direction}s only)` : '';
+    return h('span', {}, ...what, direction, ' → ', h('strong', {}, humanize(r.category || '')), h('span', { class: 'small muted block' }, `${r.category || ''} · since ${timestamp(rule.created_at)}`));
+  }
+
+  const ruleMessage = h('div');
+  const ruleList = h('div');
+  function rulesTable(data) {
+    if (!data.length) return h('p', { class: 'muted' }, 'No rule yet.');
+    return h('div', { class: 'table-wrap' }, h('table', { class: 'data compact rules' },
+      h('caption', { class: 'visually-hidden' }, 'Categorisation rules of your organisation'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rule'), h('th', { scope: 'col' }, 'Action'))),
+      h('tbody', {}, data.map((rule) => h('tr', { 'data-id': rule.id },
+        h('td', {}, describeRule(rule)),
+        h('td', {}, h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Delete rule ${rule.id}`, onclick: () => deleteRule(rule.id) }, 'Delete')))))));
+  }
+  async function deleteRule(id) {
+    try {
+      await api(`/v1/rules/${encodeURIComponent(id)}`, { method: 'DELETE', signal });
+      announce('Rule deleted.');
+      loadRules();
+    } catch (e) {
+      if (!signal.aborted) replace(ruleMessage, notice('error', `It could not be deleted: ${e.message}.`));
+    }
+  }
+  function ruleForm() {
+    const match = h('select', {}, h('option', { value: 'phrase' }, 'Narration contains'), h('option', { value: 'counterparty' }, 'Counterparty is'));
+    const value = h('input', { type: 'text', autocomplete: 'off', placeholder: 'e.g. bet9ja' });
+    const category = h('input', { type: 'text', autocomplete: 'off', class: 'mono', placeholder: 'GAMBLING_BETTING' });
+    const direction = h('select', {}, h('option', { value: 'any' }, 'Money in or out'), h('option', { value: 'debit' }, 'Money out'), h('option', { value: 'credit' }, 'Money in'));
+    const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'new-rule' },
+      h('h3', { id: 'new-rule' }, 'New rule'),
+      h('div', { class: 'grid-2' }, field('Match', match), field('Text to match', value, 'A phrase of at least 3 characters, or a counterparty as the report shows it.'),
+        field('Category', category, 'A detailed category code of the taxonomy (docs/taxonomy.md).'), field('Direction', direction)),
+      ruleMessage,
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Add rule')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const body = { category: category.value.trim().toUpperCase(), direction: direction.value, [match.value]: value.value.trim() };
+      try {
+        await api('/v1/rules', { method: 'POST', body, signal });
+        value.value = '';
+        category.value = '';
+        replace(ruleMessage, notice('success', 'Rule added.'));
+        announce('Rule added.');
+        loadRules();
+      } catch (e) {
+        if (signal.aborted) return;
+        replace(ruleMessage, notice('error', `The rule was not added: ${e.message}.`));
+        (e.details && e.details.field === 'category' ? category : value).focus();
+      }
+    });
+    return form;
+  }
+  function loadRules() {
+    optional('/v1/rules', rules.dataset.drawn ? ruleList : rules, 'Rules', (r) => {
+      if (!rules.dataset.drawn) {
+        rules.dataset.drawn = 'yes';
+        replace(rules, ruleForm(), ruleList);
+      }
+      replace(ruleList, rulesTable(r.data || []));
+    });
+  }
+
+  /** Who is signed in, what they may do, and (for a user) a new password. */
+  function accountView(me) {
+    const who = me.kind === 'user'
+      ? h('p', {}, 'Signed in as ', h('strong', {}, me.email), me.session_expires_at ? ` until ${timestamp(me.session_expires_at)}` : '', '.')
+      : h('p', {}, 'Signed in with ', me.kind === 'oauth_client' ? 'the OAuth client ' : 'the API key ', h('code', {}, me.id), '.');
+    const scopes = (me.permissions || []).includes('*') ? 'every permission' : (me.permissions || []).join(', ');
+    const parts = [who, h('p', { class: 'muted' }, `Permissions: ${scopes}.`)];
+    if (me.kind === 'user') parts.push(passwordForm(me.email));
+    return parts;
+  }
+
+  function passwordForm(email) {
+    const current = h('input', { type: 'password', autocomplete: 'current-password', required: true });
+    const next = h('input', { type: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
+    const username = h('input', { type: 'email', autocomplete: 'username', value: email, hidden: true, readonly: true, 'aria-hidden': 'true', tabindex: '-1' });
+    const message = h('div');
+    const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'change-password' },
+      h('h3', { id: 'change-password' }, 'Change your password'), username,
+      field('Current password', current), field('New password', next, 'At least 12 characters. Your other sessions are signed out.'),
+      message,
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, 'Change password')));
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      try {
+        await api('/v1/me/password', { method: 'PUT', body: { current_password: current.value, new_password: next.value }, signal });
+        current.value = '';
+        next.value = '';
+        replace(message, notice('success', 'Password changed. Your other sessions are signed out.'));
+        announce('Password changed.');
+      } catch (e) {
+        if (signal.aborted) return;
+        replace(message, notice('error', `It was not changed: ${e.message}.`));
+        (e.details && e.details.field === 'current_password' ? current : next).focus();
+      }
+    });
+    return form;
+  }
+
+  /** A new API key, OAuth client or user; a key's or client's secret is shown once. */
   function credentialForm() {
     const kind = h('select', {},
-      h('option', { value: 'api_key' }, 'API key'), h('option', { value: 'oauth_client' }, 'OAuth client'));
+      h('option', { value: 'api_key' }, 'API key'), h('option', { value: 'oauth_client' }, 'OAuth client'),
+      h('option', { value: 'user' }, 'User (e-mail and password)'));
+    const email = h('input', { type: 'email', autocomplete: 'off', placeholder: 'analyst@lender.example' });
+    const password = h('input', { type: 'password', autocomplete: 'new-password' });
+    const userFields = h('div', { class: 'user-fields', hidden: true },
+      field('E-mail address', email), field('First password', password, 'At least 12 characters; the user can change it in their settings.'));
+    kind.addEventListener('change', () => { userFields.hidden = kind.value !== 'user'; });
     const label = h('input', { type: 'text', autocomplete: 'off', placeholder: 'e.g. CRM integration' });
     const scopes = SCOPES.map((scope) => h('input', { type: 'checkbox', value: scope, id: `scope-${scope.replace(/[^a-z_]/g, '-')}` }));
     const message = credentialMessage;
     const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'new-credential' },
-      h('h3', { id: 'new-credential' }, 'New API key or client'),
-      field('Kind', kind), field('Label', label),
+      h('h3', { id: 'new-credential' }, 'New API key, client or user'),
+      field('Kind', kind), userFields, field('Label', label),
       h('fieldset', { class: 'checks' }, h('legend', {}, 'Permissions (none checked: the same as yours)'),
         scopes.map((b) => h('label', { for: b.id, class: 'check' }, b, ' ', h('code', {}, b.value)))),
       message,
@@ -193,11 +313,23 @@ export function renderSettings(root) {
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const body = { kind: kind.value };
+      if (kind.value === 'user') {
+        body.email = email.value.trim();
+        body.password = password.value;
+      }
       if (label.value.trim()) body.label = label.value.trim();
       const chosen = scopes.filter((b) => b.checked).map((b) => b.value);
       if (chosen.length) body.permissions = chosen;
       try {
         const made = await api('/v1/credentials', { method: 'POST', body, signal });
+        if (made.kind === 'user') {
+          email.value = '';
+          password.value = '';
+          replace(message, notice('success', h('p', {}, `User ${made.email} created: they sign in with that address and the password you chose.`)));
+          announce('User created.');
+          loadCredentials();
+          return;
+        }
         const secret = made.key || made.client_secret;
         replace(message, notice('success',
           h('p', {}, made.key ? 'API key created. It is shown this once: store it now.' : `Client ${made.client_id} created. Its secret is shown this once: store it now.`),
@@ -222,14 +354,15 @@ export function renderSettings(root) {
   }
 
   function credentialsTable(data) {
-    if (!data.length) return h('p', { class: 'muted' }, 'No API key or client.');
+    if (!data.length) return h('p', { class: 'muted' }, 'No API key, client or user.');
     return h('div', { class: 'table-wrap' }, h('table', { class: 'data compact' },
-      h('caption', { class: 'visually-hidden' }, 'API keys and OAuth clients of your organisation'),
+      h('caption', { class: 'visually-hidden' }, 'API keys, OAuth clients and users of your organisation'),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Credential'), h('th', { scope: 'col' }, 'Kind'),
         h('th', { scope: 'col', class: 'hide-narrow' }, 'Permissions'), h('th', { scope: 'col', class: 'hide-narrow' }, 'Created'), h('th', { scope: 'col' }, 'State'))),
       h('tbody', {}, data.map((c) => h('tr', {},
-        h('td', {}, h('code', {}, text(c.id)), c.label ? h('span', { class: 'small muted block' }, c.label) : null),
-        h('td', {}, { api_key: 'API key', oauth_client: 'OAuth client' }[c.kind] || humanize(c.kind)),
+        h('td', {}, c.email ? h('strong', { class: 'block' }, c.email) : null, h('code', {}, text(c.id)),
+          c.label ? h('span', { class: 'small muted block' }, c.label) : null),
+        h('td', {}, { api_key: 'API key', oauth_client: 'OAuth client', user: 'User' }[c.kind] || humanize(c.kind)),
         h('td', { class: 'hide-narrow' }, (c.permissions || []).filter((p) => p !== '*').join(', ') || 'all'),
         h('td', { class: 'hide-narrow' }, timestamp(c.created_at)),
         h('td', {}, h('span', { class: `badge ${c.active ? 'delivery-delivered' : 'delivery-failed'}` }, c.active ? 'Active' : 'Revoked'),
@@ -256,6 +389,8 @@ export function renderSettings(root) {
   }
 
   loadList();
+  optional('/v1/me', account, 'Account details', (me) => replace(account, ...accountView(me)));
+  loadRules();
   optional('/v1/preferences', prefs, 'Preferences', (p) => replace(prefs, preferencesForm(p || {})));
   loadCredentials();
 

@@ -23,7 +23,8 @@ export const STEPS = [
 
 const ACCEPT = '.pdf,.csv,.tsv,.txt,.xlsx,.xls,.qif,.ofx,.qfx,.sta,.mt940,.xml,.json,.png,.jpg,.jpeg,.tif,.tiff';
 
-export function renderUpload(root) {
+/** The upload page; with `caseId` the statement is filed under that case. */
+export function renderUpload(root, caseId = null) {
   const controller = new AbortController();
   const file = h('input', { type: 'file', name: 'file', accept: ACCEPT, required: true, class: 'file-input' });
   const chosen = h('p', { class: 'muted small', id: 'chosen', 'aria-live': 'polite' });
@@ -53,7 +54,10 @@ export function renderUpload(root) {
     error,
     h('div', { class: 'actions' }, submit));
 
-  replace(root, h('div', { class: 'page-head' }, h('h1', {}, 'Upload a statement')), form, progress);
+  const filedUnder = caseId
+    ? h('p', {}, 'Filed under case ', h('a', { href: `#/cases/${caseId}`, class: 'mono' }, caseId), '.')
+    : null;
+  replace(root, h('div', { class: 'page-head' }, h('h1', {}, 'Upload a statement')), filedUnder, form, progress);
   focusHeading(root, 'Upload');
 
   const describe = () => {
@@ -80,6 +84,7 @@ export function renderUpload(root) {
     }
     const data = new FormData();
     data.append('file', f, f.name);
+    if (caseId) data.append('case_id', caseId);
     for (const [name, input] of Object.entries(inputs)) {
       if (input.value.trim()) data.append(name, input.value.trim());
     }

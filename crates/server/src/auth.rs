@@ -11,14 +11,18 @@
 //! ([`required_scope`]), so a new route is covered without anyone remembering to add a check:
 //! reading needs `documents:read`, changing needs `documents:write`, webhooks need
 //! `webhooks:manage`, credentials and the audit log need `credentials:manage`, tenant rules and
-//! preferences need `settings:manage` to change. `*` is every scope.
+//! preferences need `settings:manage` to change. `*` is every scope. A caller's own affairs
+//! (`/v1/me`, signing out) need none.
+//!
+//! A session token of a signed-in user (`llu_…`, from `POST /v1/sessions`) is sent like an API
+//! key and resolves to the user ([`crate::sessions`]).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use ledgerlens_store::{Principal, Store, TenantId};
 
-use crate::{ApiError, AppState, oauth};
+use crate::{ApiError, AppState, oauth, sessions};
 
 /// The authenticated caller's tenant.
 #[derive(Debug, Clone)]
@@ -56,11 +60,17 @@ fn presented(parts: &Parts) -> Option<Credential<'_>> {
     })
 }
 
+/// The "scope" of a caller's own affairs (who am I, sign out, change my password): every
+/// authenticated caller has it.
+pub(crate) const SELF_SERVICE: &str = "self";
+
 /// The scope a request needs, from its method and path.
 pub(crate) fn required_scope(method: &Method, path: &str) -> &'static str {
     let reads = matches!(*method, Method::GET | Method::HEAD);
     let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    if under("/v1/webhooks") {
+    if under("/v1/me") || under("/v1/sessions") {
+        SELF_SERVICE
+    } else if under("/v1/webhooks") {
         "webhooks:manage"
     } else if under("/v1/credentials") || under("/v1/audit") {
         "credentials:manage"
@@ -87,6 +97,9 @@ pub(crate) async fn resolve<S: Store, B>(
         )),
         Some(Credential::Token(token)) => {
             oauth::principal_for_token(&state.store, &state.token_key, token).await
+        }
+        Some(Credential::ApiKey(key)) if key.starts_with(sessions::SESSION_PREFIX) => {
+            sessions::principal(&state.store, key).await
         }
         Some(Credential::ApiKey(key)) => state
             .store
@@ -129,7 +142,7 @@ impl<S: Store, B: Send + Sync + 'static> FromRequestParts<AppState<S, B>> for Ca
             }
         };
         let scope = required_scope(&parts.method, parts.uri.path());
-        if !principal.may(scope) {
+        if scope != SELF_SERVICE && !principal.may(scope) {
             return Err(forbidden(scope));
         }
         if let Some(limiter) = &state.limiter
@@ -197,6 +210,11 @@ mod tests {
         assert_eq!(
             required_scope(&Method::GET, "/v1/preferences"),
             "documents:read"
+        );
+        assert_eq!(required_scope(&Method::GET, "/v1/me"), SELF_SERVICE);
+        assert_eq!(
+            required_scope(&Method::DELETE, "/v1/sessions/current"),
+            SELF_SERVICE
         );
         // A prefix is a whole segment.
         assert_eq!(

@@ -64,6 +64,7 @@ pub(crate) async fn list<S: Store, B: Blobs>(
                 "kind": c.kind.as_str(),
                 "permissions": c.permissions,
                 "label": c.label,
+                "email": c.email,
                 "created_at": timestamp(c.created_at_ms),
                 "revoked_at": c.revoked_at_ms.map(timestamp),
                 "active": c.revoked_at_ms.is_none_or(|at| at > now),
@@ -81,15 +82,19 @@ pub(crate) async fn create<S: Store, B: Blobs>(
     Caller(caller): Caller,
     body: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
-    let body = Body::parse(&body, &["kind", "permissions", "label"])?;
+    let body = Body::parse(
+        &body,
+        &["kind", "permissions", "label", "email", "password"],
+    )?;
     let kind = match body.text("kind")?.as_deref() {
         Some("api_key") => CredentialKind::ApiKey,
         Some("oauth_client") => CredentialKind::OAuthClient,
+        Some("user") => CredentialKind::User,
         _ => {
             return Err(ApiError::bad_field(
                 "invalid_field",
                 "kind",
-                "api_key or oauth_client",
+                "api_key, oauth_client or user",
             ));
         }
     };
@@ -155,6 +160,20 @@ pub(crate) async fn create<S: Store, B: Blobs>(
             json!({ "id": created.client_id, "kind": "oauth_client",
                     "permissions": spec.permissions, "label": spec.label,
                     "client_id": created.client_id, "client_secret": created.client_secret })
+        }
+        CredentialKind::User => {
+            let email = body
+                .text("email")?
+                .ok_or_else(|| ApiError::bad_field("missing_field", "email", "required"))?;
+            let password = body
+                .text("password")?
+                .ok_or_else(|| ApiError::bad_field("missing_field", "password", "required"))?;
+            let id =
+                crate::sessions::create_user(&state.store, &caller.tenant, &email, password, &spec)
+                    .await?;
+            audit(&state.store, &caller, "user.create", Some(&id)).await;
+            json!({ "id": id, "kind": "user", "permissions": spec.permissions,
+                    "label": spec.label, "email": email.trim().to_lowercase() })
         }
     };
     Ok((StatusCode::CREATED, Json(answer)))

@@ -47,7 +47,7 @@ const JS: &str = "text/javascript; charset=utf-8";
 const INDEX: Asset = asset!("index.html", "text/html; charset=utf-8");
 
 /// The files under `/assets/`. A test checks that every file of the folder is listed.
-const ASSETS: [Asset; 11] = [
+const ASSETS: [Asset; 12] = [
     asset!("app.css", "text/css; charset=utf-8"),
     asset!("app.js", JS),
     asset!("api.js", JS),
@@ -58,6 +58,7 @@ const ASSETS: [Asset; 11] = [
     asset!("upload.js", JS),
     asset!("report.js", JS),
     asset!("settings.js", JS),
+    asset!("cases.js", JS),
     asset!("icon.svg", "image/svg+xml"),
 ];
 

@@ -440,6 +440,11 @@ pub(crate) fn document_json(record: &DocumentRecord) -> Value {
         "case_id": record.case_id.as_ref().map(|c| c.as_str()),
         "metadata": record.metadata_json.as_deref().and_then(|m| serde_json::from_str::<Value>(m).ok()),
         "duplicate_of": record.duplicate_of.as_ref().map(|d| d.as_str()),
+        "decision": record.decision.as_ref().map(|d| json!({
+            "credit_score": d.score,
+            "credit_tier": d.tier,
+            "overall_risk_level": d.risk_level,
+        })),
         "attempts": record.attempts,
         "step": record.progress_step,
         "total_steps": TOTAL_STEPS,
@@ -500,9 +505,19 @@ pub struct ListQuery {
     status: Option<String>,
     /// Only the documents of this case.
     case_id: Option<String>,
+    /// Only the documents whose decision has this tier.
+    tier: Option<String>,
+    /// Only the documents whose file name contains this text, or whose id it is.
+    q: Option<String>,
 }
 
-/// `GET /v1/documents?limit=&cursor=&status=&case_id=`: newest first; `next_cursor` is null on
+/// The tiers of the 0–1000 score, as `?tier=` takes them.
+const TIERS: [&str; 4] = ["TIER_1", "TIER_2", "TIER_3", "INELIGIBLE"];
+
+/// Longest search text: a file name is at most a few hundred bytes.
+const MAX_SEARCH_BYTES: usize = 256;
+
+/// `GET /v1/documents?limit=&cursor=&status=&case_id=&tier=&q=`: newest first; `next_cursor` is null on
 /// the last page. Filters are applied by the database, so pages stay full.
 pub async fn list<S: Store, B: Blobs>(
     State(state): State<AppState<S, B>>,
@@ -554,6 +569,27 @@ pub async fn list<S: Store, B: Blobs>(
                 return Ok(Json(json!({ "data": [], "next_cursor": null })));
             }
         }
+    }
+    if let Some(tier) = query.tier.as_deref().filter(|t| !t.is_empty()) {
+        let tier = tier.trim().to_uppercase();
+        if !TIERS.contains(&tier.as_str()) {
+            return Err(ApiError::bad_field(
+                "invalid_parameter",
+                "tier",
+                "one of TIER_1, TIER_2, TIER_3, INELIGIBLE",
+            ));
+        }
+        filter.tier = Some(tier);
+    }
+    if let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        if q.len() > MAX_SEARCH_BYTES {
+            return Err(ApiError::bad_field(
+                "invalid_parameter",
+                "q",
+                "at most 256 bytes",
+            ));
+        }
+        filter.search = Some(q.to_owned());
     }
     let page = state
         .store

@@ -24,12 +24,14 @@ mod listings;
 pub mod metrics;
 mod oauth;
 mod openapi;
+pub mod passwords;
 mod preferences;
 pub mod progress;
 mod rate_limit;
 mod report;
 pub mod request;
 pub mod runs;
+mod sessions;
 mod tenant_rules;
 pub mod webhooks;
 mod worker;
@@ -133,6 +135,8 @@ pub(crate) struct Shared<S, B> {
     pub(crate) token_key: TokenKey,
     /// Counters and histograms of this process (`GET /metrics`).
     pub(crate) metrics: Arc<metrics::Metrics>,
+    /// Failed sign-ins and the gate on password hashing.
+    pub(crate) sign_in: sessions::SignInGuard,
 }
 
 /// Handler state: cheap to clone.
@@ -231,6 +235,7 @@ fn shared<S: Store, B: Blobs>(
         deliveries_due: Notify::new(),
         progress: progress::Hub::default(),
         metrics: Arc::new(metrics::Metrics::default()),
+        sign_in: sessions::SignInGuard::default(),
     }))
 }
 
@@ -267,6 +272,23 @@ fn routes<S: Store, B: Blobs>(upload_body_limit: usize) -> Vec<Route<S, B>> {
             "/oauth/token",
             &["POST"],
             post(oauth::token::<S, B>).layer(DefaultBodyLimit::max(TOKEN_BODY_LIMIT)),
+        ),
+        (
+            "/v1/sessions",
+            &["POST"],
+            post(sessions::sign_in::<S, B>).layer(DefaultBodyLimit::max(TOKEN_BODY_LIMIT)),
+        ),
+        (
+            "/v1/sessions/current",
+            &["DELETE"],
+            axum::routing::delete(sessions::sign_out::<S, B>),
+        ),
+        ("/v1/me", &["GET"], get(sessions::me::<S, B>)),
+        (
+            "/v1/me/password",
+            &["PUT"],
+            axum::routing::put(sessions::change_password::<S, B>)
+                .layer(DefaultBodyLimit::max(TOKEN_BODY_LIMIT)),
         ),
         (
             "/v1/documents",

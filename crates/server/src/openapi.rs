@@ -333,6 +333,7 @@ fn paths() -> Map<String, Value> {
             true,
         ),
     );
+    sessions(&mut add);
     add(
         "/v1/documents",
         "get",
@@ -354,6 +355,16 @@ fn paths() -> Map<String, Value> {
                 query(
                     "case_id",
                     "Only the documents filed under this case.",
+                    json!({ "type": "string" }),
+                ),
+                query(
+                    "tier",
+                    "Only the documents whose decision (`decision.credit_tier`) has this tier.",
+                    json!({ "type": "string", "enum": ["TIER_1", "TIER_2", "TIER_3", "INELIGIBLE"] }),
+                ),
+                query(
+                    "q",
+                    "Only the documents whose file name contains this text (any case), or whose id it is; at most 256 bytes.",
                     json!({ "type": "string" }),
                 ),
                 query(
@@ -1031,7 +1042,7 @@ fn cases_and_settings(paths: &mut Map<String, Value>) {
         operation(
             "listCredentials",
             "settings",
-            "The tenant's API keys and OAuth clients (never their secrets).",
+            "The tenant's API keys, OAuth clients and users (never their secrets).",
             vec![],
             None,
             (
@@ -1051,13 +1062,15 @@ fn cases_and_settings(paths: &mut Map<String, Value>) {
         operation(
             "createCredential",
             "settings",
-            "A new API key or OAuth client, with at most the caller's own scopes; its secret is shown once.",
+            "A new API key, OAuth client or user, with at most the caller's own scopes; a key's or client's secret is shown once.",
             vec![],
             Some(json_body(
                 json!({ "type": "object", "required": ["kind"], "properties": {
-            "kind": { "type": "string", "enum": ["api_key", "oauth_client"] },
+            "kind": { "type": "string", "enum": ["api_key", "oauth_client", "user"] },
             "permissions": { "type": "array", "items": { "type": "string" }, "description": "Scopes (default: the caller's)." },
-            "label": { "type": "string" } } }),
+            "label": { "type": "string" },
+            "email": { "type": "string", "description": "A user's sign-in address (kind `user`; unique across the service)." },
+            "password": { "type": "string", "description": "A user's first password (kind `user`): at least 12 characters." } } }),
             )),
             (
                 "201",
@@ -1067,10 +1080,17 @@ fn cases_and_settings(paths: &mut Map<String, Value>) {
                 ),
             ),
             &[
-                BAD_JSON,
+                (
+                    "400",
+                    "`malformed_json`, `unknown_field`, `missing_field`, `invalid_field` or `weak_password`; `field` names the field.",
+                ),
                 (
                     "403",
                     "`insufficient_scope`: a scope the caller does not hold.",
+                ),
+                (
+                    "409",
+                    "`email_taken`: another user signs in with this address.",
                 ),
             ],
             false,
@@ -1082,8 +1102,8 @@ fn cases_and_settings(paths: &mut Map<String, Value>) {
         operation(
             "revokeCredential",
             "settings",
-            "Revoke a key or client.",
-            vec![id_parameter("id", "A key id or client id.")],
+            "Revoke a key, client or user (a user's sessions end at once).",
+            vec![id_parameter("id", "A key id, client id or user id.")],
             None,
             ("204", json!({ "description": "Revoked." })),
             &[
@@ -1115,6 +1135,115 @@ fn cases_and_settings(paths: &mut Map<String, Value>) {
                 ),
             ),
             &[("403", "`insufficient_scope`.")],
+            false,
+        ),
+    );
+}
+
+/// Signing in with an e-mail and a password, and the caller's own affairs.
+fn sessions(add: &mut impl FnMut(&str, &str, Value)) {
+    let user = json!({ "type": "object", "properties": {
+        "id": { "type": "string" }, "email": { "type": "string" },
+        "permissions": { "type": "array", "items": { "type": "string" } } } });
+    add(
+        "/v1/sessions",
+        "post",
+        operation(
+            "signIn",
+            "auth",
+            "Sign in as a user of a tenant: a session token, sent afterwards as `X-API-Key` or `Authorization: Bearer` (12 hours).",
+            vec![],
+            Some(json_body(
+                json!({ "type": "object", "required": ["email", "password"], "properties": {
+                    "email": { "type": "string" }, "password": { "type": "string" } } }),
+            )),
+            (
+                "201",
+                json_response(
+                    "The session.",
+                    json!({ "type": "object", "properties": {
+                        "token": { "type": "string", "description": "`llu_…`, shown once." },
+                        "token_type": { "const": "session" },
+                        "expires_at": { "type": "string" }, "expires_in": { "type": "integer" },
+                        "user": user } }),
+                ),
+            ),
+            &[
+                BAD_JSON,
+                (
+                    "401",
+                    "`invalid_login`: the e-mail or the password is wrong.",
+                ),
+                (
+                    "429",
+                    "`sign_in_locked`: 5 wrong passwords for this e-mail in 15 minutes; `retry_after_seconds`.",
+                ),
+            ],
+            true,
+        ),
+    );
+    add(
+        "/v1/sessions/current",
+        "delete",
+        operation(
+            "signOut",
+            "auth",
+            "Sign this session out (the token stops working at once).",
+            vec![],
+            None,
+            ("204", json!({ "description": "Signed out." })),
+            &[(
+                "400",
+                "`not_a_session`: the request did not use a session token.",
+            )],
+            false,
+        ),
+    );
+    add(
+        "/v1/me",
+        "get",
+        operation(
+            "me",
+            "auth",
+            "Who the credential is and what it may do (any credential, no scope needed).",
+            vec![],
+            None,
+            (
+                "200",
+                json_response(
+                    "The caller.",
+                    json!({ "type": "object", "properties": {
+                        "id": { "type": "string" },
+                        "kind": { "type": "string", "enum": ["api_key", "oauth_client", "user"] },
+                        "email": { "type": ["string", "null"] },
+                        "permissions": { "type": "array", "items": { "type": "string" } },
+                        "session_expires_at": { "type": ["string", "null"] } } }),
+                ),
+            ),
+            &[],
+            false,
+        ),
+    );
+    add(
+        "/v1/me/password",
+        "put",
+        operation(
+            "changePassword",
+            "auth",
+            "A signed-in user changes their password; their other sessions end.",
+            vec![],
+            Some(json_body(
+                json!({ "type": "object", "required": ["current_password", "new_password"], "properties": {
+                    "current_password": { "type": "string" }, "new_password": { "type": "string" } } }),
+            )),
+            ("204", json!({ "description": "Changed." })),
+            &[
+                (
+                    "400",
+                    "`not_a_session`, `weak_password` or a body error; `field` names the field.",
+                ),
+                ("403", "`invalid_login`: the current password is wrong."),
+            ],
             false,
         ),
     );
@@ -1157,6 +1286,8 @@ fn schemas() -> Value {
             "options": { "type": "object" }, "attempts": { "type": "integer" },
             "step": { "type": ["integer", "null"] }, "total_steps": { "type": "integer" },
             "failure": { "type": ["object", "null"], "properties": { "code": text, "message": text } },
+            "decision": { "type": ["object", "null"], "description": "The headline of the last analysis (the 0–1000 score's), null until analysed.",
+                "properties": { "credit_score": { "type": "integer" }, "credit_tier": text, "overall_risk_level": text } },
             "created_at": text, "updated_at": text, "started_at": nullable_text, "finished_at": nullable_text } },
         "Statement": { "type": "object", "properties": {
             "index": { "type": "integer", "description": "The `account` of its transactions." },
@@ -1223,8 +1354,9 @@ fn schemas() -> Value {
             "rule": { "type": "object", "description": "The rule: `category`, and `counterparty`, `phrase` and `direction` as given." },
             "created_at": text } },
         "Credential": { "type": "object", "additionalProperties": true, "properties": {
-            "id": text, "kind": { "type": "string", "enum": ["api_key", "oauth_client"] },
+            "id": text, "kind": { "type": "string", "enum": ["api_key", "oauth_client", "user"] },
             "permissions": { "type": "array", "items": text }, "label": nullable_text,
+            "email": { "type": ["string", "null"], "description": "A user's sign-in address." },
             "created_at": text, "revoked_at": nullable_text, "active": { "type": "boolean" }, "current": { "type": "boolean" },
             "key": { "type": "string", "description": "Only when created (an API key)." },
             "client_id": text, "client_secret": { "type": "string", "description": "Only when created (an OAuth client)." } } },

@@ -13,7 +13,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use ledgerlens_store::{BlobKey, Blobs, ClaimedJob, JobOutcome, NewEvent, Store};
+use ledgerlens_store::{BlobKey, Blobs, ClaimedJob, Decision, JobOutcome, NewEvent, Store};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, watch};
@@ -412,6 +412,20 @@ fn terminal_event(
     )
 }
 
+/// The headline of the decision (the EnvoyX profile's score, tier and risk level), kept on the
+/// document's row for listings.
+fn decision_of(analyses: &[(String, String)]) -> Option<Decision> {
+    let envoyx: Value = analyses
+        .iter()
+        .find(|(profile, _)| profile == "envoyx")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())?;
+    Some(Decision {
+        score: envoyx.get("credit_score")?.as_i64()?,
+        tier: envoyx.get("credit_tier")?.as_str()?.to_owned(),
+        risk_level: envoyx.get("overall_risk_level")?.as_str()?.to_owned(),
+    })
+}
+
 async fn load<S: Store, B: Blobs>(
     shared: &Shared<S, B>,
     job: &ClaimedJob,
@@ -459,7 +473,11 @@ async fn finish<S: Store, B: Blobs>(
         Err(_) => "FAILED",
     };
     let outcome = match result {
-        Ok(analyses) => JobOutcome::Analyzed { analyses, flagged },
+        Ok(analyses) => JobOutcome::Analyzed {
+            decision: decision_of(&analyses),
+            analyses,
+            flagged,
+        },
         Err(Failure { code, message }) => {
             tracing::info!(%code, %message, "failed");
             JobOutcome::Failed { code, message }

@@ -51,6 +51,8 @@ pub enum CredentialKind {
     ApiKey,
     /// Exchanged at `POST /oauth/token` for bearer tokens.
     OAuthClient,
+    /// A person: an e-mail and a password, exchanged at `POST /v1/sessions` for a session.
+    User,
 }
 
 impl CredentialKind {
@@ -59,6 +61,7 @@ impl CredentialKind {
         match self {
             CredentialKind::ApiKey => "api_key",
             CredentialKind::OAuthClient => "oauth_client",
+            CredentialKind::User => "user",
         }
     }
 }
@@ -66,7 +69,7 @@ impl CredentialKind {
 /// A credential as listed (never its secret, which is not stored).
 #[derive(Clone, Debug)]
 pub struct CredentialRecord {
-    /// `key_…` or `cli_…`.
+    /// `key_…`, `cli_…` or `usr_…`.
     pub id: String,
     /// API key or OAuth client.
     pub kind: CredentialKind,
@@ -74,6 +77,8 @@ pub struct CredentialRecord {
     pub permissions: Vec<String>,
     /// Name for people.
     pub label: Option<String>,
+    /// A user's e-mail (what they sign in with); `None` for keys and clients.
+    pub email: Option<String>,
     /// Creation, Unix ms.
     pub created_at_ms: i64,
     /// When it stops (or stopped) working, Unix ms; a future time is a rotation's grace period.
@@ -266,4 +271,24 @@ mod tests {
         assert!(!principal(&["documents:read"]).may("documents:write"));
         assert!(!principal(&[]).may("documents:read"));
     }
+}
+
+/// What sign-in needs to check a password: the user (as a principal) and the stored hash.
+#[derive(Clone, Debug)]
+pub struct UserLogin {
+    /// The user's tenant, id (`usr_…`) and permissions.
+    pub principal: Principal,
+    /// The stored password hash (`pbkdf2-sha256$…`), checked by the server.
+    pub password_hash: String,
+}
+
+/// A signed-in session's principal, with when the session ends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionPrincipal {
+    /// The user, as every other credential is seen.
+    pub principal: Principal,
+    /// The user's e-mail.
+    pub email: String,
+    /// When the session stops working, Unix ms.
+    pub expires_at_ms: i64,
 }

@@ -37,12 +37,13 @@ pub use cipher::{BlobEncryptionKey, EncryptedBlobs};
 pub use domain::{
     AuditRecord, CaseFields, CaseKind, CasePage, CaseRecord, CredentialKind, CredentialRecord,
     CredentialSpec, DeletedCase, Idempotency, NewAudit, Principal, RuleRecord, RunRecord,
+    SessionPrincipal, UserLogin,
 };
 pub use error::StoreError;
 pub use ids::{CaseId, DocumentId, TenantId, hash_secret, random_token};
 pub use records::{
-    ApiKeyCreated, ClaimedJob, DocumentFilter, DocumentPage, DocumentRecord, DocumentStatus,
-    JobOutcome, NewDocument, OAuthClientCreated, PageCursor,
+    ApiKeyCreated, ClaimedJob, Decision, DocumentFilter, DocumentPage, DocumentRecord,
+    DocumentStatus, JobOutcome, NewDocument, OAuthClientCreated, PageCursor,
 };
 pub use s3::{S3Addressing, S3Blobs, S3Config};
 pub use s3_sign::S3Credentials;
@@ -109,6 +110,57 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         tenant: &TenantId,
     ) -> impl Future<Output = Result<Vec<CredentialRecord>, StoreError>> + Send;
+
+    /// A new user of `tenant` signing in with `email` (stored lower-cased) and a password whose
+    /// hash the caller made; `None` when another user already has that e-mail.
+    fn create_user(
+        &self,
+        tenant: &TenantId,
+        email: &str,
+        password_hash: &str,
+        spec: &CredentialSpec,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+
+    /// The active user signing in with `email` (any case), with the stored password hash.
+    fn user_login(
+        &self,
+        email: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<Option<UserLogin>, StoreError>> + Send;
+
+    /// Replaces a user's password hash and ends the user's other sessions (every session but
+    /// the one whose token is `keep`); false if there is no such active user.
+    fn set_user_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Opens a session for a user until `expires_at_ms`; the token (`llu_…`) is in this answer
+    /// only, the store keeps its hash.
+    fn create_session(
+        &self,
+        user_id: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    /// The user a session token stands for, while the session is open and the user active.
+    fn principal_for_session(
+        &self,
+        token: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<Option<SessionPrincipal>, StoreError>> + Send;
+
+    /// Signs a session out; false if it was not open.
+    fn end_session(
+        &self,
+        token: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Makes an API key or client stop working at `at_ms` (now, or later for a rotation's
     /// grace period); false if the tenant has no such credential.

@@ -137,6 +137,20 @@ pub struct DocumentRecord {
     /// An earlier document of the tenant this one repeats: the same file, or a ledger that
     /// overlaps it (set by the duplicate check).
     pub duplicate_of: Option<DocumentId>,
+    /// The decision of its last analysis, for listings.
+    pub decision: Option<Decision>,
+}
+
+/// The headline of an analysed document's decision (the 0–1000 score's), kept on its row so a
+/// listing can show and filter it without reading every analysis.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The 0–1000 credit score.
+    pub score: i64,
+    /// Its tier (`TIER_1` … `INELIGIBLE`).
+    pub tier: String,
+    /// The overall risk level (`LOW` … `CRITICAL`).
+    pub risk_level: String,
 }
 
 /// Which of a tenant's documents a listing shows.
@@ -146,6 +160,10 @@ pub struct DocumentFilter {
     pub statuses: Vec<DocumentStatus>,
     /// Only the documents of this case.
     pub case_id: Option<CaseId>,
+    /// Only the documents whose decision has this tier.
+    pub tier: Option<String>,
+    /// Only the documents whose file name contains this text (any case), or whose id it is.
+    pub search: Option<String>,
 }
 
 /// Position in a listing: the last item seen (newest first order).
@@ -247,6 +265,8 @@ pub enum JobOutcome {
         analyses: Vec<(String, String)>,
         /// Status FLAGGED instead of ANALYZED.
         flagged: bool,
+        /// The decision's headline, for listings.
+        decision: Option<Decision>,
     },
     /// Failed for good, with a stable code and a message.
     Failed {

@@ -181,6 +181,9 @@ fn the_dashboard_in_headless_chromium() {
             path.to_str().unwrap().to_owned()
         })
         .collect();
+    // One more, uploaded from a case's page.
+    let case_file = dir.join("personas/gig-worker-ng-1.xml");
+    assert!(case_file.exists(), "{}", case_file.display());
     let screenshots = if std::env::var_os("LEDGERLENS_UPDATE_SCREENSHOTS").is_some() {
         repo_root().join("docs/dashboard")
     } else {
@@ -195,6 +198,7 @@ fn the_dashboard_in_headless_chromium() {
         .env("LEDGERLENS_PDF", &pdf)
         .env("LEDGERLENS_BIG", &big)
         .env("LEDGERLENS_EXTRA", extra.join(","))
+        .env("LEDGERLENS_CASE_FILE", &case_file)
         .env("LEDGERLENS_SCREENSHOTS", &screenshots)
         .env("CHROMIUM", &chromium)
         .output()

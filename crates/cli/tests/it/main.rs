@@ -29,6 +29,7 @@ mod scale_out;
 mod scans;
 mod score;
 mod serve;
+mod users;
 mod webhooks;
 mod worker;
 

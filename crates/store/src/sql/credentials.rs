@@ -11,7 +11,7 @@ use crate::domain::{CredentialKind, CredentialRecord, CredentialSpec, Principal}
 use crate::ids::random_hex;
 use crate::{ApiKeyCreated, OAuthClientCreated, StoreError, TenantId, hash_secret, random_token};
 
-fn permissions_json(spec: &CredentialSpec) -> Result<String, StoreError> {
+pub(super) fn permissions_json(spec: &CredentialSpec) -> Result<String, StoreError> {
     if spec.permissions.is_empty()
         || spec
             .permissions
@@ -164,11 +164,15 @@ impl SqlStore {
         tenant: &TenantId,
     ) -> Result<Vec<CredentialRecord>, StoreError> {
         let rows = query(
-            "SELECT 'api_key' AS kind, id, permissions, label, created_at, revoked_at \
-             FROM api_keys WHERE tenant_id = $1 \
+            "SELECT 'api_key' AS kind, id, permissions, label, CAST(NULL AS TEXT) AS email, \
+             created_at, revoked_at FROM api_keys WHERE tenant_id = $1 \
              UNION ALL \
-             SELECT 'oauth_client' AS kind, client_id AS id, permissions, label, created_at, \
-             revoked_at FROM oauth_clients WHERE tenant_id = $1 \
+             SELECT 'oauth_client' AS kind, client_id AS id, permissions, label, \
+             CAST(NULL AS TEXT) AS email, created_at, revoked_at FROM oauth_clients \
+             WHERE tenant_id = $1 \
+             UNION ALL \
+             SELECT 'user' AS kind, id, permissions, label, email, created_at, revoked_at \
+             FROM users WHERE tenant_id = $1 \
              ORDER BY created_at, id",
         )
         .bind(tenant.as_str())
@@ -180,13 +184,14 @@ impl SqlStore {
                 let permissions: String = row.try_get("permissions")?;
                 Ok(CredentialRecord {
                     id: row.try_get("id")?,
-                    kind: if kind == "api_key" {
-                        CredentialKind::ApiKey
-                    } else {
-                        CredentialKind::OAuthClient
+                    kind: match kind.as_str() {
+                        "api_key" => CredentialKind::ApiKey,
+                        "user" => CredentialKind::User,
+                        _ => CredentialKind::OAuthClient,
                     },
                     permissions: string_list(&permissions, "permissions")?,
                     label: row.try_get("label")?,
+                    email: row.try_get("email")?,
                     created_at_ms: row.try_get("created_at")?,
                     revoked_at_ms: row.try_get("revoked_at")?,
                 })
@@ -203,6 +208,9 @@ impl SqlStore {
         // An earlier revocation stands: rotating a key twice cannot extend its life.
         let sql = if id.starts_with("cli_") {
             "UPDATE oauth_clients SET revoked_at = $1 WHERE client_id = $2 AND tenant_id = $3 \
+             AND (revoked_at IS NULL OR revoked_at > $1)"
+        } else if id.starts_with("usr_") {
+            "UPDATE users SET revoked_at = $1 WHERE id = $2 AND tenant_id = $3 \
              AND (revoked_at IS NULL OR revoked_at > $1)"
         } else {
             "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND tenant_id = $3 \

@@ -108,12 +108,26 @@ impl SqlStore {
              AND ($4 IS NULL OR case_id = $4)"
         );
         // Statuses are our own enum's names, bound as parameters all the same.
+        let mut next = 6;
         if !filter.statuses.is_empty() {
             let placeholders = (0..filter.statuses.len())
-                .map(|i| format!("${}", i + 6))
+                .map(|i| format!("${}", i + next))
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = write!(sql, " AND status IN ({placeholders})");
+            next += filter.statuses.len();
+        }
+        if filter.tier.is_some() {
+            let _ = write!(sql, " AND decision_tier = ${next}");
+            next += 1;
+        }
+        if filter.search.is_some() {
+            // LIKE with the pattern's own wildcards escaped: the search is plain text.
+            let _ = write!(
+                sql,
+                " AND (LOWER(filename) LIKE ${next} ESCAPE '\\' OR id = ${})",
+                next + 1
+            );
         }
         sql.push_str(" ORDER BY created_at DESC, id DESC LIMIT $5");
         let mut statement = query(&sql)
@@ -125,6 +139,14 @@ impl SqlStore {
             .bind(i64::from(limit) + 1);
         for status in &filter.statuses {
             statement = statement.bind(status.as_str());
+        }
+        if let Some(tier) = &filter.tier {
+            statement = statement.bind(tier.clone());
+        }
+        if let Some(search) = &filter.search {
+            statement = statement
+                .bind(like_pattern(search))
+                .bind(search.trim().to_owned());
         }
         let found = statement.fetch_all(&self.pool).await?;
         let mut documents = found
@@ -240,4 +262,26 @@ pub(super) async fn delete_in(
             .await?
             .try_get("n")?;
     Ok(Some((record, others > 0)))
+}
+
+/// `%text%` for LIKE, lower-cased, with `%`, `_` and the escape character itself escaped.
+fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod like_tests {
+    #[test]
+    fn wildcards_in_the_search_are_plain_text() {
+        assert_eq!(super::like_pattern(" 50%_A\\b "), "%50\\%\\_a\\\\b%");
+    }
 }

@@ -89,20 +89,25 @@ impl SqlStore {
         events: Vec<NewEvent>,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let (status, code, message, analyses) = match outcome {
-            JobOutcome::Analyzed { analyses, flagged } => {
+        let (status, code, message, analyses, decision) = match outcome {
+            JobOutcome::Analyzed {
+                analyses,
+                flagged,
+                decision,
+            } => {
                 let status = if flagged {
                     DocumentStatus::Flagged
                 } else {
                     DocumentStatus::Analyzed
                 };
-                (status, None, None, analyses)
+                (status, None, None, analyses, decision)
             }
             JobOutcome::Failed { code, message } => (
                 DocumentStatus::Failed,
                 Some(code),
                 Some(message),
                 Vec::new(),
+                None,
             ),
         };
         let mut tx = self.write_tx().await?;
@@ -110,7 +115,8 @@ impl SqlStore {
             "UPDATE documents SET status = $1, failure_code = $2, failure_message = $3, \
              secret_password = NULL, lease_owner = NULL, lease_expires_at = NULL, \
              finished_at = $4, updated_at = $4, \
-             progress_step = CASE WHEN $1 = 'FAILED' THEN progress_step ELSE 12 END \
+             progress_step = CASE WHEN $1 = 'FAILED' THEN progress_step ELSE 12 END, \
+             decision_score = $8, decision_tier = $9, decision_risk = $10 \
              WHERE id = $5 AND tenant_id = $6 AND lease_owner = $7 AND status = 'PROCESSING'",
         )
         .bind(status.as_str())
@@ -120,6 +126,9 @@ impl SqlStore {
         .bind(job.document.as_str())
         .bind(job.tenant.as_str())
         .bind(&job.lease_owner)
+        .bind(decision.as_ref().map(|d| d.score))
+        .bind(decision.as_ref().map(|d| d.tier.clone()))
+        .bind(decision.map(|d| d.risk_level))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {

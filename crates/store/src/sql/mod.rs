@@ -17,6 +17,7 @@ mod documents;
 mod domain;
 mod jobs;
 mod rows;
+mod users;
 mod webhooks;
 
 use std::borrow::Cow;
@@ -31,7 +32,7 @@ use sqlx::{Executor, Row, query};
 
 use crate::domain::{
     AuditRecord, CasePage, CaseRecord, CredentialRecord, CredentialSpec, DeletedCase, Idempotency,
-    NewAudit, Principal, RuleRecord, RunRecord,
+    NewAudit, Principal, RuleRecord, RunRecord, SessionPrincipal, UserLogin,
 };
 use crate::{
     ApiKeyCreated, AttemptOutcome, CaseFields, CaseId, CaseKind, ClaimedDelivery, ClaimedJob,
@@ -104,6 +105,16 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "domain",
         include_str!("../../migrations/sqlite/0003_domain.sql"),
     ),
+    (
+        4,
+        "users",
+        include_str!("../../migrations/sqlite/0004_users.sql"),
+    ),
+    (
+        5,
+        "decisions",
+        include_str!("../../migrations/sqlite/0005_decisions.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -121,6 +132,16 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "domain",
         include_str!("../../migrations/postgres/0003_domain.sql"),
+    ),
+    (
+        4,
+        "users",
+        include_str!("../../migrations/postgres/0004_users.sql"),
+    ),
+    (
+        5,
+        "decisions",
+        include_str!("../../migrations/postgres/0005_decisions.sql"),
     ),
 ];
 
@@ -361,6 +382,55 @@ impl Store for SqlStore {
         tenant: &TenantId,
     ) -> Result<Vec<CredentialRecord>, StoreError> {
         self.list_credentials_sql(tenant).await
+    }
+
+    async fn create_user(
+        &self,
+        tenant: &TenantId,
+        email: &str,
+        password_hash: &str,
+        spec: &CredentialSpec,
+        now_ms: i64,
+    ) -> Result<Option<String>, StoreError> {
+        self.create_user_sql(tenant, email, password_hash, spec, now_ms)
+            .await
+    }
+
+    async fn user_login(&self, email: &str, now_ms: i64) -> Result<Option<UserLogin>, StoreError> {
+        self.user_login_sql(email, now_ms).await
+    }
+
+    async fn set_user_password(
+        &self,
+        user_id: &str,
+        password_hash: &str,
+        keep: Option<&str>,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        self.set_user_password_sql(user_id, password_hash, keep, now_ms)
+            .await
+    }
+
+    async fn create_session(
+        &self,
+        user_id: &str,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<String, StoreError> {
+        self.create_session_sql(user_id, now_ms, expires_at_ms)
+            .await
+    }
+
+    async fn principal_for_session(
+        &self,
+        token: &str,
+        now_ms: i64,
+    ) -> Result<Option<SessionPrincipal>, StoreError> {
+        self.principal_for_session_sql(token, now_ms).await
+    }
+
+    async fn end_session(&self, token: &str, now_ms: i64) -> Result<bool, StoreError> {
+        self.end_session_sql(token, now_ms).await
     }
 
     async fn revoke_credential(

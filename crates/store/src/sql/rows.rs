@@ -7,14 +7,15 @@ use super::to_u32;
 use crate::domain::{CaseFields, CaseKind, CaseRecord, RunRecord};
 use crate::records::DocumentStatus;
 use crate::{
-    CaseId, DeliveryRecord, DeliveryStatus, DocumentId, DocumentRecord, StoreError, TenantId,
-    WebhookRecord,
+    CaseId, Decision, DeliveryRecord, DeliveryStatus, DocumentId, DocumentRecord, StoreError,
+    TenantId, WebhookRecord,
 };
 
 /// The columns of a document, as [`document`] reads them by name.
 pub(super) const DOCUMENT_COLUMNS: &str = "id, tenant_id, filename, sha256, size_bytes, format, \
      status, failure_code, failure_message, options, attempts, created_at, updated_at, \
-     started_at, finished_at, progress_step, number, case_id, metadata, duplicate_of";
+     started_at, finished_at, progress_step, number, case_id, metadata, duplicate_of, \
+     decision_score, decision_tier, decision_risk";
 
 /// The columns of a case, as [`case`] reads them.
 pub(super) const CASE_COLUMNS: &str = "id, tenant_id, number, kind, name, country, identifiers, \
@@ -59,6 +60,18 @@ pub(super) fn document(row: &AnyRow) -> Result<DocumentRecord, StoreError> {
         duplicate_of: row
             .try_get::<Option<String>, _>("duplicate_of")?
             .map(DocumentId::from_db),
+        decision: match (
+            row.try_get::<Option<i64>, _>("decision_score")?,
+            row.try_get::<Option<String>, _>("decision_tier")?,
+            row.try_get::<Option<String>, _>("decision_risk")?,
+        ) {
+            (Some(score), Some(tier), Some(risk_level)) => Some(Decision {
+                score,
+                tier,
+                risk_level,
+            }),
+            _ => None,
+        },
     })
 }
 

@@ -3,7 +3,7 @@ use std::path::Path;
 use sqlx::{Row, query};
 
 use super::*;
-use crate::{DeliveryStatus, NewWebhook, hash_secret};
+use crate::{Decision, DeliveryStatus, NewWebhook, hash_secret};
 
 const LEASE_MS: i64 = 60_000;
 
@@ -25,6 +25,7 @@ fn analyzed() -> JobOutcome {
     JobOutcome::Analyzed {
         analyses: vec![("native".to_owned(), "{\"ok\":true}".to_owned())],
         flagged: false,
+        decision: None,
     }
 }
 
@@ -290,6 +291,99 @@ async fn listing_pages_newest_first_without_gaps_or_repeats(store: SqlStore) {
     assert_eq!(sorted.len(), 5);
 }
 
+async fn listings_filter_by_decision_tier_and_search_the_file_name_as_plain_text(store: SqlStore) {
+    let a = store.ensure_tenant("a", 1).await.unwrap();
+    let b = store.ensure_tenant("b", 1).await.unwrap();
+    let names = ["March_2024.pdf", "ACME 50% april.csv", "other.csv"];
+    let tiers = [Some(("TIER_1", 810)), Some(("TIER_3", 420)), None];
+    let mut ids = Vec::new();
+    for (i, (name, tier)) in names.iter().zip(tiers).enumerate() {
+        let mut new = upload(&a, char::from(b'a' + u8::try_from(i).unwrap()));
+        new.filename = (*name).to_owned();
+        let doc = store.insert_document(new, 1).await.unwrap();
+        let job = store
+            .claim_job("w", 10, LEASE_MS, 3)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(job.document, doc.id);
+        let outcome = JobOutcome::Analyzed {
+            analyses: vec![("native".to_owned(), "{}".to_owned())],
+            flagged: false,
+            decision: tier.map(|(tier, score)| Decision {
+                score,
+                tier: tier.to_owned(),
+                risk_level: "LOW".to_owned(),
+            }),
+        };
+        assert!(
+            store
+                .finish_job(&job, outcome, Vec::new(), 20)
+                .await
+                .unwrap()
+        );
+        ids.push(doc.id);
+    }
+    let list = |filter: DocumentFilter, tenant: TenantId| {
+        let store = store.clone();
+        async move {
+            let page = store
+                .list_documents(&tenant, &filter, None, 10)
+                .await
+                .unwrap();
+            page.documents
+                .iter()
+                .map(|d| d.filename.clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    let tier = |t: &str| DocumentFilter {
+        tier: Some(t.to_owned()),
+        ..DocumentFilter::default()
+    };
+    let search = |q: &str| DocumentFilter {
+        search: Some(q.to_owned()),
+        ..DocumentFilter::default()
+    };
+    assert_eq!(
+        list(tier("TIER_1"), a.clone()).await,
+        vec!["March_2024.pdf"]
+    );
+    assert_eq!(list(tier("TIER_2"), a.clone()).await, Vec::<String>::new());
+    assert!(list(tier("TIER_1"), b.clone()).await.is_empty());
+    assert_eq!(
+        list(search("MARCH"), a.clone()).await,
+        vec!["March_2024.pdf"]
+    );
+    // `%` and `_` are letters of the search, not wildcards.
+    assert_eq!(
+        list(search("50%"), a.clone()).await,
+        vec!["ACME 50% april.csv"]
+    );
+    assert!(list(search("acme_50"), a.clone()).await.is_empty());
+    assert_eq!(
+        list(search("h_2024"), a.clone()).await,
+        vec!["March_2024.pdf"]
+    );
+    assert_eq!(
+        list(search(ids[2].as_str()), a.clone()).await,
+        vec!["other.csv"]
+    );
+    assert!(list(search("march"), b.clone()).await.is_empty());
+    // The decision is read back with the document.
+    let first = store.get_document(&a, &ids[0]).await.unwrap().unwrap();
+    assert_eq!(
+        first.decision,
+        Some(Decision {
+            score: 810,
+            tier: "TIER_1".to_owned(),
+            risk_level: "LOW".to_owned()
+        })
+    );
+    let last = store.get_document(&a, &ids[2]).await.unwrap().unwrap();
+    assert_eq!(last.decision, None);
+}
+
 fn hook(tenant: &TenantId, events: &[&str]) -> NewWebhook {
     NewWebhook {
         tenant: tenant.clone(),
@@ -456,6 +550,159 @@ async fn oauth_clients_resolve_to_their_tenant_and_hash_unless_revoked(store: Sq
     );
 }
 
+async fn users_sign_in_by_email_and_sessions_end_with_sign_out_revocation_or_expiry(
+    store: SqlStore,
+) {
+    let acme = store.ensure_tenant("acme", 1).await.unwrap();
+    let umbrella = store.ensure_tenant("umbrella", 1).await.unwrap();
+    let spec = CredentialSpec {
+        permissions: vec!["documents:read".to_owned()],
+        label: Some("Ada".to_owned()),
+    };
+    let ada = store
+        .create_user(
+            &acme,
+            " Ada@Bank.Example",
+            "pbkdf2-sha256$1$c2FsdA$aGFzaA",
+            &spec,
+            1,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(ada.starts_with("usr_"));
+    // One address, one user, whatever the tenant or the case.
+    assert_eq!(
+        store
+            .create_user(&umbrella, "ada@bank.example", "x", &spec, 2)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        store
+            .create_user(&acme, "not an address", "x", &spec, 2)
+            .await
+            .is_err()
+    );
+    let login = store
+        .user_login("ADA@bank.example", 3)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(login.principal.tenant, acme);
+    assert_eq!(login.principal.credential, ada);
+    assert_eq!(login.principal.permissions, vec!["documents:read"]);
+    assert_eq!(login.password_hash, "pbkdf2-sha256$1$c2FsdA$aGFzaA");
+    assert!(
+        store
+            .user_login("bob@bank.example", 3)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Listed with the tenant's other credentials, e-mail included; not with another tenant's.
+    let listed = store.list_credentials(&acme).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].kind.as_str(), "user");
+    assert_eq!(listed[0].email.as_deref(), Some("ada@bank.example"));
+    assert!(store.list_credentials(&umbrella).await.unwrap().is_empty());
+
+    // A session works until it expires or signs out; only its hash is stored.
+    let first = store.create_session(&ada, 10, 1_000).await.unwrap();
+    let second = store.create_session(&ada, 10, 1_000).await.unwrap();
+    assert!(first.starts_with("llu_") && first != second);
+    let seen = store
+        .principal_for_session(&first, 11)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seen.principal.credential, ada);
+    assert_eq!(seen.email, "ada@bank.example");
+    assert_eq!(seen.expires_at_ms, 1_000);
+    assert!(
+        store
+            .principal_for_session(&first, 1_000)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let stored: i64 = query("SELECT COUNT(*) AS n FROM sessions WHERE token_hash = $1")
+        .bind(hash_secret(&first))
+        .fetch_one(&store.pool)
+        .await
+        .unwrap()
+        .get("n");
+    assert_eq!(stored, 1);
+    assert!(store.end_session(&first, 12).await.unwrap());
+    assert!(!store.end_session(&first, 13).await.unwrap());
+    assert!(
+        store
+            .principal_for_session(&first, 14)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .principal_for_session(&second, 14)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // A new password signs out every other session.
+    let third = store.create_session(&ada, 15, 1_000).await.unwrap();
+    assert!(
+        store
+            .set_user_password(&ada, "pbkdf2-sha256$2$c2FsdA$bmV3", Some(&third), 16)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .principal_for_session(&second, 17)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .principal_for_session(&third, 17)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        store
+            .user_login("ada@bank.example", 17)
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash,
+        "pbkdf2-sha256$2$c2FsdA$bmV3"
+    );
+
+    // Revoking the user (by another tenant: refused; by its own: done) ends its sessions.
+    assert!(!store.revoke_credential(&umbrella, &ada, 18).await.unwrap());
+    assert!(store.revoke_credential(&acme, &ada, 18).await.unwrap());
+    assert!(
+        store
+            .principal_for_session(&third, 19)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .user_login("ada@bank.example", 19)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 #[tokio::test]
 async fn open_reporting_lists_applied_migrations_once() {
     let dir = std::env::temp_dir().join(format!("ledgerlens-store-report-{}", std::process::id()));
@@ -504,6 +751,8 @@ on_every_backend!(
     events_reach_matching_subscriptions_of_their_tenant_only,
     a_message_is_claimed_once_retried_on_schedule_and_logged,
     oauth_clients_resolve_to_their_tenant_and_hash_unless_revoked,
+    users_sign_in_by_email_and_sessions_end_with_sign_out_revocation_or_expiry,
+    listings_filter_by_decision_tier_and_search_the_file_name_as_plain_text,
 );
 
 mod domain_tests;

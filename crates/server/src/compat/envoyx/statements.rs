@@ -330,7 +330,7 @@ async fn scan<S: Store, B: Blobs>(
 ) -> Result<Vec<DocumentRecord>, EnvoyxError> {
     let filter = DocumentFilter {
         statuses,
-        case_id: None,
+        ..DocumentFilter::default()
     };
     let mut all = Vec::new();
     let mut cursor = None;
