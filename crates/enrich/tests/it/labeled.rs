@@ -139,12 +139,12 @@ fn south_african_labels_agree_at_the_primary_level() {
         println!("  {truth}: {:.0}% right; predicted {row:?}", rate * 100.0);
     }
     assert!(total >= 440, "only {total} rows read");
-    // Issue 4's target is 90%; the rules reach 84.7% (the misses are mostly card payments at
-    // merchants whose names say nothing of their trade — "Nice On 4th", "Marble Pantry" — which
-    // only a merchant directory could place). This floor guards what is reached.
+    // Issue 4's target is 90%; the rules reach 88.9% (401/451) with the merchant directory and
+    // trade words written without reading this file (docs/enrichment.md, "South Africa", says how
+    // the figure was reached and which rows remain). This floor guards what is reached.
     assert!(
-        rate >= 0.845,
-        "primary agreement {:.2}% < 84.5%",
+        rate >= 0.885,
+        "primary agreement {:.2}% < 88.5%",
         rate * 100.0
     );
 }
