@@ -90,3 +90,8 @@ export function focusHeading(root, title) {
     heading.focus({ preventScroll: true });
   }
 }
+
+/** Runs `fn` once the next frame has been painted (a task queued from that frame's rAF). */
+export function afterPaint(fn) {
+  requestAnimationFrame(() => setTimeout(fn, 0));
+}

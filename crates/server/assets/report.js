@@ -4,7 +4,7 @@
 // transaction (daily balance, income per month) are drawn when the pages have been read.
 
 import { api, allPages, isMissingEndpoint, readEvents, ApiError } from './api.js';
-import { h, replace, field, notice, focusHeading, announce } from './dom.js';
+import { h, replace, field, notice, focusHeading, announce, afterPaint } from './dom.js';
 import { money, humanize, percent, text, date, month, monthRange, toUnits, fromUnits, unitsToFloat, timestamp } from './format.js';
 import { balanceChart, barChart, categoryBars } from './charts.js';
 import { statusBadge, forgetDecision } from './documents.js';
@@ -105,7 +105,9 @@ function keyReasons(a) {
   }
   for (const r of list(xray.reasons)) items.push(['X-RAY', 'brand', text(r.text)]);
   const awarded = list(at(a, 'scores.points.ruleResults')).filter((r) => r.code === 'MET')
-    .sort((x, y) => (y.awarded || 0) - (x.awarded || 0) || String(x.rule).localeCompare(String(y.rule)))
+    // A plain code-unit order for the tie: `localeCompare` would load the collator (~17 ms in
+    // a fresh tab) to order rule names.
+    .sort((x, y) => (y.awarded || 0) - (x.awarded || 0) || (String(x.rule) < String(y.rule) ? -1 : String(x.rule) > String(y.rule) ? 1 : 0))
     .slice(0, 5).map((r) => `${r.rule} ${r.awarded >= 0 ? '+' : ''}${r.awarded}`);
   if (awarded.length) items.push(['POINTS', 'brand', `Largest contributions: ${awarded.join(', ')}`]);
   if (!items.length) return h('p', { class: 'muted' }, 'No reason recorded.');
@@ -492,8 +494,12 @@ export function renderReport(root, id) {
     }
     firstPage.then(() => {
       if (signal.aborted) return;
-      root.dataset.ready = root.dataset.ready === 'complete' ? 'complete' : 'rendered';
-      performance.mark('ledgerlens:report-rendered');
+      // Marked once the frame with the report (charts drawn in it) is painted.
+      afterPaint(() => {
+        if (signal.aborted) return;
+        root.dataset.ready = root.dataset.ready === 'complete' ? 'complete' : 'rendered';
+        performance.mark('ledgerlens:report-rendered');
+      });
     });
     focusHeading(root, applicant);
     if (afterRefresh.has(id)) {
@@ -535,9 +541,11 @@ export function renderReport(root, id) {
       }));
       incomeCaption.textContent = `Income in ${withIncome} of ${income.length} month(s) · average ${money(at(a, 'income.average_monthly'))} a month · inflow irregularity ${percent(at(a, 'cash_flow.inflow_irregularity'))}. Select a month to see its income.`;
       return firstPage.then(() => {
-        root.dataset.ready = 'complete';
-        root.dataset.transactions = String(all.length);
-        performance.mark('ledgerlens:report-complete');
+        afterPaint(() => {
+          root.dataset.ready = 'complete';
+          root.dataset.transactions = String(all.length);
+          performance.mark('ledgerlens:report-complete');
+        });
       });
     }).catch((e) => {
       if (signal.aborted) return;

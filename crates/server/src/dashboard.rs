@@ -47,7 +47,7 @@ const JS: &str = "text/javascript; charset=utf-8";
 const INDEX: Asset = asset!("index.html", "text/html; charset=utf-8");
 
 /// The files under `/assets/`. A test checks that every file of the folder is listed.
-const ASSETS: [Asset; 12] = [
+const ASSETS: [Asset; 13] = [
     asset!("app.css", "text/css; charset=utf-8"),
     asset!("app.js", JS),
     asset!("api.js", JS),
@@ -59,8 +59,37 @@ const ASSETS: [Asset; 12] = [
     asset!("report.js", JS),
     asset!("settings.js", JS),
     asset!("cases.js", JS),
+    asset!("prefetch.js", JS),
     asset!("icon.svg", "image/svg+xml"),
 ];
+
+/// The page's one script: `app.js` and the modules it imports, joined by [`crate::bundle`].
+const BUNDLE_NAME: &str = "app.bundle.js";
+
+/// The bundle and its validator, built once from the embedded modules.
+fn bundled() -> &'static Result<(Vec<u8>, String), String> {
+    static BUNDLE: OnceLock<Result<(Vec<u8>, String), String>> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let sources = ASSETS
+            .iter()
+            .filter(|a| a.content_type == JS)
+            .map(|a| {
+                std::str::from_utf8(a.bytes)
+                    .map(|text| (a.name, text))
+                    .map_err(|e| format!("{}: {e}", a.name))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let script = crate::bundle::bundle(&sources, "app.js")?.into_bytes();
+        let etag = strong_etag(&script);
+        Ok((script, etag))
+    })
+}
+
+fn strong_etag(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
 
 /// What the page may load and do. `style-src 'self'` still lets scripts set `element.style`
 /// (the CSSOM is not inline markup); the charts are SVG built with DOM calls.
@@ -74,11 +103,7 @@ fn etags() -> &'static [String] {
     ETAGS.get_or_init(|| {
         std::iter::once(&INDEX)
             .chain(ASSETS.iter())
-            .map(|asset| {
-                let digest = Sha256::digest(asset.bytes);
-                let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
-                format!("\"{hex}\"")
-            })
+            .map(|asset| strong_etag(asset.bytes))
             .collect()
     })
 }
@@ -140,6 +165,19 @@ pub async fn asset(
     let Ok(Path(name)) = path else {
         return Err(ApiError::not_found("asset"));
     };
+    if name == BUNDLE_NAME {
+        return match bundled() {
+            Ok((script, etag)) => {
+                let asset = Asset {
+                    name: BUNDLE_NAME,
+                    content_type: JS,
+                    bytes: script,
+                };
+                Ok(respond(&asset, etag, &request))
+            }
+            Err(why) => Err(ApiError::internal(&format!("the dashboard bundle: {why}"))),
+        };
+    }
     let found = ASSETS
         .iter()
         .zip(etags().iter().skip(1))
@@ -189,13 +227,41 @@ mod tests {
                 .take_while(|c| c.is_ascii_alphanumeric() || *c == '.' || *c == '-')
                 .collect();
             assert!(
-                ASSETS.iter().any(|a| a.name == name),
+                name == BUNDLE_NAME || ASSETS.iter().any(|a| a.name == name),
                 "index.html loads /assets/{name}, which is not served"
             );
         }
         assert!(!html.contains("<script>"), "inline script");
         assert!(!html.contains("style="), "inline style");
         assert!(!html.contains("<style"), "inline style");
+    }
+
+    #[test]
+    fn the_bundle_joins_every_module_the_app_imports_and_nothing_is_left_to_resolve() {
+        let (script, etag) = bundled().as_ref().unwrap();
+        let text = std::str::from_utf8(script).unwrap();
+        for module in [
+            "api.js",
+            "dom.js",
+            "format.js",
+            "charts.js",
+            "documents.js",
+            "report.js",
+            "upload.js",
+            "settings.js",
+            "cases.js",
+            "app.js",
+        ] {
+            assert!(text.contains(&format!("// ---- {module}\n")), "{module}");
+        }
+        // prefetch.js is its own script, loaded beside the bundle.
+        assert!(!text.contains("// ---- prefetch.js"));
+        assert!(
+            !text
+                .lines()
+                .any(|l| l.starts_with("import ") || l.starts_with("export "))
+        );
+        assert!(!etags().contains(etag));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod analysis;
 mod analyze;
 mod auth;
+mod bundle;
 mod cases;
 mod compat;
 mod credentials;

@@ -38,7 +38,11 @@ pub fn policy_problem(password: &str, email: &str) -> Option<String> {
         Some(format!("a password has at most {MAX_BYTES} bytes"))
     } else if password.trim().to_lowercase() == email.trim().to_lowercase() {
         Some("the password must not be the e-mail address".to_owned())
-    } else if password.chars().all(|c| Some(c) == password.chars().next()) {
+    } else if password
+        .chars()
+        .next()
+        .is_some_and(|first| password.chars().all(|c| c == first))
+    {
         Some("the password must not repeat one character".to_owned())
     } else {
         None
@@ -53,7 +57,7 @@ pub fn generate() -> Result<String, getrandom::Error> {
     getrandom::fill(&mut bytes)?;
     Ok(bytes
         .iter()
-        .map(|b| char::from(ALPHABET[usize::from(b % 32)]))
+        .map(|b| char::from(ALPHABET.get(usize::from(b % 32)).copied().unwrap_or(b'a')))
         .collect())
 }
 

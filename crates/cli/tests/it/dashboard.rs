@@ -32,7 +32,7 @@ fn the_dashboard_files_are_public_typed_revalidated_and_locked_down() {
     assert_eq!(page.status, 200);
     assert_eq!(header(&page, "content-type"), "text/html; charset=utf-8");
     let html = String::from_utf8(page.body.clone()).unwrap();
-    assert!(html.contains(r#"<script type="module" src="/assets/app.js"></script>"#));
+    assert!(html.contains(r#"<script type="module" src="/assets/app.bundle.js"></script>"#));
     let csp = header(&page, "content-security-policy");
     for directive in [
         "default-src 'none'",
@@ -51,6 +51,8 @@ fn the_dashboard_files_are_public_typed_revalidated_and_locked_down() {
 
     // Every file the page loads is served with its type.
     for (file, content_type) in [
+        ("app.bundle.js", "text/javascript; charset=utf-8"),
+        ("prefetch.js", "text/javascript; charset=utf-8"),
         ("app.js", "text/javascript; charset=utf-8"),
         ("report.js", "text/javascript; charset=utf-8"),
         ("app.css", "text/css; charset=utf-8"),
@@ -61,6 +63,25 @@ fn the_dashboard_files_are_public_typed_revalidated_and_locked_down() {
         assert_eq!(header(&response, "content-type"), content_type, "{file}");
         assert!(!response.body.is_empty());
     }
+
+    // The bundle is the modules joined: no import or export is left for the browser to resolve.
+    let bundle = server.get("/assets/app.bundle.js", None);
+    let text = String::from_utf8(bundle.body.clone()).unwrap();
+    assert!(text.contains("// ---- report.js") && text.contains("// ---- app.js"));
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("import ") || l.starts_with("export "))
+    );
+    let bundle_etag = header(&bundle, "etag").to_owned();
+    let unchanged = server.request(
+        "GET",
+        "/assets/app.bundle.js",
+        None,
+        &[("If-None-Match", &bundle_etag)],
+        b"",
+    );
+    assert_eq!(unchanged.status, 304);
 
     // Revalidation: the same ETag answers 304 with no body; another does not.
     let script = server.get("/assets/app.js", None);
