@@ -408,6 +408,16 @@ try {
   const caseId = page.url().split('#/cases/')[1];
   assert.match(caseId, /^case_/);
   assert.equal((await apiGet(`/v1/cases/${caseId}`)).identifiers.bvn, '22212345678');
+  // The case list finds it by a piece of its BVN (the API's `?q=`).
+  await page.getByRole('link', { name: 'Cases', exact: true }).click();
+  await page.getByLabel('Search cases').fill('2221234567');
+  await page.locator(`table.cases tr[data-id="${caseId}"]`).waitFor();
+  await page.getByLabel('Search cases').fill('no such applicant');
+  await page.getByText('No case matches this search.').waitFor();
+  assert.equal((await apiGet('/v1/cases?q=2221234567')).data[0].id, caseId);
+  await page.locator(`a[href="#/cases/${caseId}"]`).waitFor({ state: 'detached' });
+  await page.goto(`${BASE}/#/cases/${caseId}`);
+  await page.getByRole('heading', { name: 'Adaeze Okafor' }).waitFor();
   await page.getByRole('link', { name: 'Upload a statement to this case' }).click();
   await page.getByText('Filed under case').waitFor();
   const CASE_FILE = env('LEDGERLENS_CASE_FILE');

@@ -53,6 +53,7 @@ export function renderCases(root) {
   const more = h('button', { type: 'button', class: 'btn', onclick: () => load() }, 'Load more');
   const errors = h('div');
   const summary = h('p', { class: 'muted', id: 'cases-summary', 'aria-live': 'polite' });
+  const search = h('input', { type: 'search', placeholder: 'Name, reference, BVN…', autocomplete: 'off' });
   const { c, values } = caseControls();
   const formMessage = h('div');
   const form = h('form', { class: 'card', novalidate: true, 'aria-labelledby': 'new-case' },
@@ -77,7 +78,10 @@ export function renderCases(root) {
   replace(root,
     h('div', { class: 'page-head' }, h('h1', {}, 'Cases')),
     h('p', { class: 'muted' }, 'An applicant and every statement filed under them.'),
-    newCase, errors, summary, table, h('div', { class: 'actions center' }, more));
+    newCase,
+    h('form', { class: 'filters', role: 'search', 'aria-label': 'Find a case', onsubmit: (e) => e.preventDefault() },
+      field('Search cases', search)),
+    errors, summary, table, h('div', { class: 'actions center' }, more));
   focusHeading(root, 'Cases');
 
   function draw() {
@@ -89,17 +93,22 @@ export function renderCases(root) {
         h('td', { class: 'hide-narrow' }, text(x.country)),
         h('td', { class: 'hide-narrow' }, text(x.assignee)),
         h('td', { class: 'hide-narrow' }, timestamp(x.created_at))))
-      : h('tr', {}, h('td', { colspan: 5, class: 'empty' }, state.loading ? 'Loading…' : 'No case yet: create one above.')));
-    summary.textContent = `${state.cases.length} case(s)${state.done ? '.' : ' shown · more on the server.'}`;
+      : h('tr', {}, h('td', { colspan: 5, class: 'empty' }, state.loading ? 'Loading…'
+        : search.value.trim() ? 'No case matches this search.' : 'No case yet: create one above.')));
+    summary.textContent = `${state.cases.length} case(s)${search.value.trim() ? ' matching the search' : ''}${state.done ? '.' : ' shown · more on the server.'}`;
     more.hidden = state.done;
   }
 
+  let generation = 0;
   async function load() {
     if (state.loading || state.done) return;
     state.loading = true;
     draw();
+    const mine = generation;
+    const q = search.value.trim();
     try {
-      const page = await api(`/v1/cases?limit=${PAGE}${state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : ''}`, { signal });
+      const page = await api(`/v1/cases?limit=${PAGE}${q ? `&q=${encodeURIComponent(q)}` : ''}${state.cursor ? `&cursor=${encodeURIComponent(state.cursor)}` : ''}`, { signal });
+      if (mine !== generation) return; // the search changed meanwhile
       state.cases.push(...page.data);
       state.cursor = page.next_cursor;
       state.done = !page.next_cursor;
@@ -107,10 +116,22 @@ export function renderCases(root) {
       if (signal.aborted) return;
       replace(errors, notice('error', `The cases could not be loaded: ${e.message}`));
     } finally {
-      state.loading = false;
-      if (!signal.aborted) draw();
+      if (mine === generation) {
+        state.loading = false;
+        if (!signal.aborted) draw();
+      }
     }
   }
+
+  let debounce = null;
+  search.addEventListener('input', () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => {
+      generation += 1;
+      Object.assign(state, { cases: [], cursor: null, done: false, loading: false });
+      load();
+    }, 250);
+  });
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -136,7 +157,7 @@ export function renderCases(root) {
   });
 
   load();
-  return () => controller.abort();
+  return () => { controller.abort(); clearTimeout(debounce); };
 }
 
 export function renderCase(root, id) {

@@ -291,6 +291,15 @@ pub(crate) struct Page {
     cursor: Option<String>,
 }
 
+/// The query of the case listing: paging and a search.
+#[derive(Debug, Deserialize)]
+pub(crate) struct CaseQuery {
+    #[serde(flatten)]
+    page: Page,
+    /// Name, reference, assignee or an identifier contains this (any case).
+    q: Option<String>,
+}
+
 impl Page {
     fn read(&self) -> Result<(u32, Option<PageCursor>), ApiError> {
         let limit = match self.limit.as_deref() {
@@ -317,16 +326,24 @@ impl Page {
     }
 }
 
-/// `GET /v1/cases`: newest first.
+/// `GET /v1/cases?q=`: newest first.
 pub(crate) async fn list<S: Store, B: Blobs>(
     State(state): State<AppState<S, B>>,
     Tenant(tenant): Tenant,
-    Query(page): Query<Page>,
+    Query(query): Query<CaseQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let (limit, cursor) = page.read()?;
+    let (limit, cursor) = query.page.read()?;
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if search.is_some_and(|q| q.len() > 256) {
+        return Err(ApiError::bad_field(
+            "invalid_parameter",
+            "q",
+            "at most 256 bytes",
+        ));
+    }
     let found = state
         .store
-        .list_cases(&tenant, cursor.as_ref(), limit)
+        .list_cases(&tenant, search, cursor.as_ref(), limit)
         .await?;
     Ok(Json(json!({
         "data": found.cases.iter().map(case_json).collect::<Vec<_>>(),

@@ -832,7 +832,15 @@ fn cases_and_settings(paths: &mut Map<String, Value>) {
             "listCases",
             "cases",
             "The tenant's cases (applicants), newest first.",
-            page_100(),
+            {
+                let mut parameters = page_100();
+                parameters.push(query(
+                    "q",
+                    "Only the cases whose name, reference, assignee or an identifier contains this text (any case); at most 256 bytes.",
+                    json!({ "type": "string" }),
+                ));
+                parameters
+            },
             None,
             ("200", json_response("A page.", page_of(reference("Case")))),
             &[BAD_PARAMETER],

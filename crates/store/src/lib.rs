@@ -388,10 +388,12 @@ pub trait Store: Clone + Send + Sync + 'static {
         number: i64,
     ) -> impl Future<Output = Result<Option<CaseRecord>, StoreError>> + Send;
 
-    /// The tenant's cases, newest first.
+    /// The tenant's cases, newest first; with `search`, only those whose name, reference,
+    /// assignee or an identifier contains it (any case, `%` and `_` literal).
     fn list_cases(
         &self,
         tenant: &TenantId,
+        search: Option<&str>,
         cursor: Option<&PageCursor>,
         limit: u32,
     ) -> impl Future<Output = Result<CasePage, StoreError>> + Send;

@@ -92,6 +92,7 @@ impl SqlStore {
     pub(super) async fn list_cases_sql(
         &self,
         tenant: &TenantId,
+        search: Option<&str>,
         cursor: Option<&PageCursor>,
         limit: u32,
     ) -> Result<CasePage, StoreError> {
@@ -99,6 +100,10 @@ impl SqlStore {
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM cases WHERE tenant_id = $1 \
              AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND id < $3)) \
+             AND ($5 IS NULL OR LOWER(COALESCE(name, '')) LIKE $5 ESCAPE '\\' \
+                  OR LOWER(COALESCE(reference, '')) LIKE $5 ESCAPE '\\' \
+                  OR LOWER(COALESCE(assignee, '')) LIKE $5 ESCAPE '\\' \
+                  OR LOWER(identifiers) LIKE $5 ESCAPE '\\') \
              ORDER BY created_at DESC, id DESC LIMIT $4"
         );
         let found = query(&sql)
@@ -106,6 +111,7 @@ impl SqlStore {
             .bind(cursor.map(|c| c.created_at_ms))
             .bind(cursor.map(|c| c.id.clone()))
             .bind(i64::from(limit) + 1)
+            .bind(search.map(super::documents::like_pattern))
             .fetch_all(&self.pool)
             .await?;
         let mut cases = found

@@ -265,7 +265,7 @@ pub(super) async fn delete_in(
 }
 
 /// `%text%` for LIKE, lower-cased, with `%`, `_` and the escape character itself escaped.
-fn like_pattern(text: &str) -> String {
+pub(super) fn like_pattern(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len() + 2);
     pattern.push('%');
     for c in text.trim().to_lowercase().chars() {

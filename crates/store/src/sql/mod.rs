@@ -658,10 +658,11 @@ impl Store for SqlStore {
     async fn list_cases(
         &self,
         tenant: &TenantId,
+        search: Option<&str>,
         cursor: Option<&PageCursor>,
         limit: u32,
     ) -> Result<CasePage, StoreError> {
-        self.list_cases_sql(tenant, cursor, limit).await
+        self.list_cases_sql(tenant, search, cursor, limit).await
     }
 
     async fn update_case(

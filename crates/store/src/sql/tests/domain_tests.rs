@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{LEASE_MS, analyzed, upload};
 use crate::{
     CaseFields, CaseKind, CredentialSpec, DocumentFilter, DocumentStatus, Idempotency, NewAudit,
-    SqlStore, Store,
+    SqlStore, Store, TenantId,
 };
 
 fn fields(name: &str) -> CaseFields {
@@ -142,10 +142,43 @@ async fn cases_are_created_listed_updated_and_deleted_with_their_documents(store
     let mut bad = fields("x");
     bad.identifiers_json = "[1]".to_owned();
     assert!(store.update_case(&a, &case.id, &bad, 6).await.is_err());
-    assert_eq!(store.list_cases(&a, None, 10).await.unwrap().cases.len(), 1);
+    assert_eq!(
+        store
+            .list_cases(&a, None, None, 10)
+            .await
+            .unwrap()
+            .cases
+            .len(),
+        1
+    );
+    // Search: name, assignee or an identifier, any case; `%` and `_` are letters; another
+    // tenant's case is never found.
+    let second = store
+        .create_case(&a, CaseKind::Person, &fields("Ngozi 100% Okafor"), 7)
+        .await
+        .unwrap();
+    let found = |q: &'static str, tenant: TenantId| {
+        let store = store.clone();
+        async move {
+            store
+                .list_cases(&tenant, Some(q), None, 10)
+                .await
+                .unwrap()
+                .cases
+                .into_iter()
+                .map(|c| c.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("ACME", a.clone()).await, vec![case.id.clone()]);
+    assert_eq!(found("analyst@", a.clone()).await, vec![case.id.clone()]);
+    assert_eq!(found("100%", a.clone()).await, vec![second.id.clone()]);
+    assert!(found("a_me", a.clone()).await.is_empty());
+    assert_eq!(found("552100554", a.clone()).await.len(), 2);
+    assert!(found("acme", b.clone()).await.is_empty());
     assert!(
         store
-            .list_cases(&b, None, 10)
+            .list_cases(&b, None, None, 10)
             .await
             .unwrap()
             .cases
