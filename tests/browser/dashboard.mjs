@@ -612,8 +612,14 @@ try {
   await page.getByRole('link', { name: 'Upload', exact: true }).click();
   await page.getByRole('heading', { name: 'Upload a statement' }).waitFor();
   await shot(page, 'upload-phone');
+  await page.getByRole('link', { name: 'Cases', exact: true }).click();
+  await page.locator('table.cases tbody tr[data-id]').first().waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the cases fit 390 px');
+  await shot(page, 'cases-phone');
   await page.getByRole('link', { name: 'Settings', exact: true }).click();
   await page.locator('li.hook').first().waitFor();
+  await page.locator('table.rules, section[aria-labelledby="rules"] p.muted').first().waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'the settings fit 390 px');
   await shot(page, 'settings-phone');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
