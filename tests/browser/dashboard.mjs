@@ -231,6 +231,11 @@ try {
     assert.ok(!person.url().includes(token), 'the session token is in the URL');
     await person.getByRole('link', { name: 'Settings', exact: true }).click();
     await person.getByText(`Signed in as ${email}`).waitFor();
+    // Sections this user cannot use say so instead of offering forms that would be refused.
+    await person.locator('section[aria-labelledby="webhooks"]', { hasText: 'needs the webhooks:manage permission' }).waitFor();
+    await person.locator('section[aria-labelledby="clients"]', { hasText: 'needs the credentials:manage permission' }).waitFor();
+    assert.equal(await person.getByRole('button', { name: 'Create subscription' }).count(), 0);
+    assert.equal(await person.getByRole('button', { name: 'Add rule' }).count(), 0);
     assert.deepEqual(await unlabelled(person), []);
     await person.getByLabel('Current password').fill('first passphrase 1');
     await person.getByLabel('New password').fill('second passphrase 2');

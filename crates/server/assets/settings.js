@@ -28,7 +28,12 @@ export function renderSettings(root) {
   const clients = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   const account = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   const rules = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
-
+  const webhooksBox = h('div', {}, form, created, listBox);
+  // What this credential may change (from /v1/me); sections it cannot use say so instead of
+  // offering forms that would be refused.
+  let mayEdit = true;
+  const lacking = (scope, what) => h('p', { class: 'muted' },
+    `${what} needs the `, h('code', {}, scope), ' permission, which this account does not have. Ask an administrator of your organisation.');
   replace(root,
     h('div', { class: 'page-head' }, h('h1', {}, 'Settings')),
     h('section', { class: 'section', 'aria-labelledby': 'account' },
@@ -36,7 +41,7 @@ export function renderSettings(root) {
     h('section', { class: 'section', 'aria-labelledby': 'webhooks' },
       h('h2', { id: 'webhooks' }, 'Webhooks'),
       h('p', { class: 'muted' }, 'Signed notifications (Standard Webhooks) when a statement is uploaded, processed, analysed, flagged or fails. Failed deliveries are retried for 25 hours.'),
-      form, created, listBox),
+      webhooksBox),
     h('section', { class: 'section', 'aria-labelledby': 'preferences' },
       h('h2', { id: 'preferences' }, 'Preferences'), prefs),
     h('section', { class: 'section', 'aria-labelledby': 'rules' },
@@ -202,7 +207,7 @@ export function renderSettings(root) {
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Rule'), h('th', { scope: 'col' }, 'Action'))),
       h('tbody', {}, data.map((rule) => h('tr', { 'data-id': rule.id },
         h('td', {}, describeRule(rule)),
-        h('td', {}, h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Delete rule ${rule.id}`, onclick: () => deleteRule(rule.id) }, 'Delete')))))));
+        h('td', {}, mayEdit ? h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Delete rule ${rule.id}`, onclick: () => deleteRule(rule.id) }, 'Delete') : '–'))))));
   }
   async function deleteRule(id) {
     try {
@@ -246,7 +251,7 @@ export function renderSettings(root) {
     optional('/v1/rules', rules.dataset.drawn ? ruleList : rules, 'Rules', (r) => {
       if (!rules.dataset.drawn) {
         rules.dataset.drawn = 'yes';
-        replace(rules, ruleForm(), ruleList);
+        replace(rules, mayEdit ? ruleForm() : lacking('settings:manage', 'Adding or deleting a rule'), ruleList);
       }
       replace(ruleList, rulesTable(r.data || []));
     });
@@ -388,11 +393,27 @@ export function renderSettings(root) {
     });
   }
 
-  loadList();
-  optional('/v1/me', account, 'Account details', (me) => replace(account, ...accountView(me)));
-  loadRules();
-  optional('/v1/preferences', prefs, 'Preferences', (p) => replace(prefs, preferencesForm(p || {})));
-  loadCredentials();
+  const loadAll = (me) => {
+    const may = (scope) => !me || (me.permissions || []).some((p) => p === '*' || p === scope);
+    mayEdit = may('settings:manage');
+    if (may('webhooks:manage')) loadList();
+    else replace(webhooksBox, lacking('webhooks:manage', 'Managing webhooks'));
+    loadRules();
+    optional('/v1/preferences', prefs, 'Preferences', (p) => replace(prefs, mayEdit
+      ? preferencesForm(p || {})
+      : [h('p', {}, `Defaults: ${['business_type', 'sector', 'country', 'revenue_band'].map((k) => `${humanize(k)} ${text((p || {})[k])}`).join(' · ')}.`),
+        lacking('settings:manage', 'Changing them')]));
+    if (may('credentials:manage')) loadCredentials();
+    else replace(clients, lacking('credentials:manage', 'Managing people and API access'));
+  };
+  api('/v1/me', { signal }).then((me) => {
+    replace(account, ...accountView(me));
+    loadAll(me);
+  }).catch((e) => {
+    if (signal.aborted) return;
+    replace(account, notice('error', `Account details could not be loaded: ${e.message}`));
+    loadAll(null);
+  });
 
   return () => controller.abort();
 }
