@@ -353,6 +353,10 @@ fn extract_with(
         page_facts.push(facts);
     }
     let forensics = forensics::assess(bytes, facts, &page_facts, &fonts.names);
+    // The words go to their pages once forensics has read them: moved, not copied.
+    for (page, facts) in pages.iter_mut().zip(page_facts) {
+        page.words = facts.words.into_iter().map(|w| w.word).collect();
+    }
     Ok(PdfText {
         pages,
         fonts: fonts.names,
@@ -461,7 +465,8 @@ fn read_page(
         number,
         width,
         height,
-        words: built.iter().map(|w| w.word.clone()).collect(),
+        // Filled from the facts after forensics (see `extract_with`).
+        words: Vec::new(),
         ocr: false,
         scan_dpi: scan_dpi(width * height, &images),
     };

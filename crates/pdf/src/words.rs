@@ -45,6 +45,13 @@ pub struct BuiltWord {
     pub mixed_fonts: bool,
 }
 
+/// Forensic rules read a built word as the word it is.
+impl std::borrow::Borrow<Word> for BuiltWord {
+    fn borrow(&self) -> &Word {
+        &self.word
+    }
+}
+
 /// Accumulates glyphs into words, in the engine's character order.
 #[derive(Debug)]
 pub struct WordBuilder {

@@ -75,12 +75,11 @@ pub fn assess(
     findings.extend(modified);
     let mut fonts_per_page = Vec::with_capacity(pages.len());
     for page in pages {
-        let words: Vec<_> = page.words.iter().map(|w| w.word.clone()).collect();
         findings.extend(fonts::odd_fonts(page.number, &page.words, fonts));
         findings.extend(overlay::text_over_image(
             page.number,
             page.area,
-            &words,
+            &page.words,
             &page.images,
         ));
         findings.extend(garbage::unreadable_text_layer(page.number, page.text_layer));

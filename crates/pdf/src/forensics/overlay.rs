@@ -5,6 +5,8 @@
 //! small image are therefore worth naming. Text over a page-sized image is common and innocent
 //! (a scanned page with an OCR layer, a letterhead background), so it is only noted.
 
+use std::borrow::Borrow;
+
 use ledgerlens_core::{Finding, Severity};
 use ledgerlens_ingest::pdf::Word;
 
@@ -45,12 +47,13 @@ const COVERED_SHARE: f32 = 0.5;
 const QUOTED: usize = 5;
 
 /// `text_over_image` for one page.
-pub fn text_over_image(
+pub fn text_over_image<W: Borrow<Word>>(
     page: u32,
     page_area: f32,
-    words: &[Word],
+    words: &[W],
     images: &[Rect],
 ) -> Option<Finding> {
+    let words = || words.iter().map(Borrow::borrow);
     let over = |image: &Rect, w: &Word| {
         let bbox = Rect {
             x0: w.x0,
@@ -65,8 +68,7 @@ pub fn text_over_image(
         .iter()
         .filter(|r| r.area() > 0.0)
         .partition(|r| r.area() >= BACKGROUND_SHARE * page_area.max(1.0));
-    let on_patches: Vec<&Word> = words
-        .iter()
+    let on_patches: Vec<&Word> = words()
         .filter(|w| patches.iter().any(|img| over(img, w)))
         .collect();
     if !on_patches.is_empty() {
@@ -104,8 +106,7 @@ pub fn text_over_image(
             page: Some(page),
         });
     }
-    let on_background = words
-        .iter()
+    let on_background = words()
         .filter(|w| backgrounds.iter().any(|img| over(img, w)))
         .count();
     (on_background > 0).then(|| Finding {

@@ -133,10 +133,16 @@ pub fn best(ctx: &Context<'_>, warnings: &mut Vec<String>) -> Statement {
     let mark = decimal_mark(ctx);
     let orders = date_orders(ctx);
     let signs = signs(ctx);
+    // Every reading shares the decimal mark, so each row's amounts, its description and the
+    // currency are read once; dates once per date order. Readings differ only in how they
+    // combine them.
+    let rows = prepare(ctx, mark);
+    let currency = currency(ctx);
     let mut results: Vec<(Statement, Score, String)> = Vec::new();
     for &order in &orders {
+        let dates = dates_of(ctx, order);
         for &sign in &signs {
-            let (statement, dropped) = build(ctx, order, sign, mark);
+            let (statement, dropped) = build(ctx, &rows, &dates, currency, order, sign, mark);
             let score = score(&statement, dropped);
             let label = format!("{}, {}", order_name(order), sign.describe());
             results.push((statement, score, label));
@@ -344,15 +350,60 @@ fn money(text: Option<&str>, mark: DecimalMark) -> Option<Amount> {
     text.and_then(|t| parse_amount(t, Some(mark)).ok())
 }
 
+/// What every reading of a row shares: its amounts read with the document's decimal mark, and
+/// its description with the spacing of the page folded.
+struct Prepared {
+    debit: Option<Amount>,
+    credit: Option<Amount>,
+    amount: Option<Amount>,
+    balance: Option<Amount>,
+    description: String,
+}
+
+fn prepare(ctx: &Context<'_>, mark: DecimalMark) -> Vec<Prepared> {
+    ctx.extract
+        .rows
+        .iter()
+        .map(|row| Prepared {
+            debit: money(row.debit.as_deref(), mark),
+            credit: money(row.credit.as_deref(), mark),
+            amount: money(row.amount.as_deref(), mark),
+            balance: money(row.balance.as_deref(), mark),
+            description: row
+                .description
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
+        .collect()
+}
+
+/// Each row's date and value date under one date order.
+struct Dates {
+    booked: Vec<Option<Result<NaiveDate, DayMonth>>>,
+    value: Vec<Option<Result<NaiveDate, DayMonth>>>,
+}
+
+fn dates_of(ctx: &Context<'_>, order: DateOrder) -> Dates {
+    let rows = &ctx.extract.rows;
+    Dates {
+        booked: rows.iter().map(|r| read_date(&r.date, order)).collect(),
+        value: rows
+            .iter()
+            .map(|r| r.value_date.as_deref().and_then(|v| read_date(v, order)))
+            .collect(),
+    }
+}
+
 /// The signed amount of a row under a reading.
 fn amount_of(
     row: &RawRow,
+    read: &Prepared,
     sign: Sign,
-    mark: DecimalMark,
     previous_balance: Option<Amount>,
 ) -> Option<Amount> {
-    let debit = money(row.debit.as_deref(), mark).map(Amount::abs);
-    let credit = money(row.credit.as_deref(), mark).map(Amount::abs);
+    let debit = read.debit.map(Amount::abs);
+    let credit = read.credit.map(Amount::abs);
     let split = match (debit, credit) {
         (None, None) => None,
         (d, c) => {
@@ -367,21 +418,18 @@ fn amount_of(
     if split.is_some() {
         return split;
     }
-    let printed = money(row.amount.as_deref(), mark)?;
+    let printed = read.amount?;
     match sign {
         Sign::Marker => match row.marker.as_deref().and_then(vocab::marker_sign) {
             Some(true) => Some(printed.abs().negated()),
             Some(false) => Some(printed.abs()),
             None => Some(printed),
         },
-        Sign::FromBalance => {
-            let balance = money(row.balance.as_deref(), mark);
-            match (balance, previous_balance) {
-                (Some(b), Some(p)) if b < p => Some(printed.abs().negated()),
-                (Some(b), Some(p)) if b > p => Some(printed.abs()),
-                _ => Some(printed),
-            }
-        }
+        Sign::FromBalance => match (read.balance, previous_balance) {
+            (Some(b), Some(p)) if b < p => Some(printed.abs().negated()),
+            (Some(b), Some(p)) if b > p => Some(printed.abs()),
+            _ => Some(printed),
+        },
         Sign::Negated => Some(printed.negated()),
         _ => Some(printed),
     }
@@ -410,15 +458,18 @@ fn currency(ctx: &Context<'_>) -> Currency {
 }
 
 /// The ledger under one reading, and how many rows it could not read.
-fn build(ctx: &Context<'_>, order: DateOrder, sign: Sign, mark: DecimalMark) -> (Statement, usize) {
+fn build(
+    ctx: &Context<'_>,
+    rows: &[Prepared],
+    dates: &Dates,
+    currency: Currency,
+    order: DateOrder,
+    sign: Sign,
+    mark: DecimalMark,
+) -> (Statement, usize) {
     let meta = ctx.meta;
     let period = parse_period(meta, order);
-    let parsed: Vec<Option<Result<NaiveDate, DayMonth>>> = ctx
-        .extract
-        .rows
-        .iter()
-        .map(|r| read_date(&r.date, order))
-        .collect();
+    let parsed = &dates.booked;
     let mention = meta.year.or_else(|| {
         parsed
             .iter()
@@ -438,7 +489,6 @@ fn build(ctx: &Context<'_>, order: DateOrder, sign: Sign, mark: DecimalMark) -> 
         currency: None,
         ..Account::default()
     };
-    let currency = currency(ctx);
     let mut statement = Statement::new(account, currency);
     if !currency.is_unknown() {
         statement.account.currency = Some(currency);
@@ -457,13 +507,14 @@ fn build(ctx: &Context<'_>, order: DateOrder, sign: Sign, mark: DecimalMark) -> 
     statement.closing_balance = money(closing_text, mark).map(holder_side);
     let mut dropped = 0;
     let mut previous = statement.opening_balance;
-    for ((row, p), yearless_date) in ctx.extract.rows.iter().zip(&parsed).zip(assigned) {
+    let each = ctx.extract.rows.iter().zip(rows).zip(&dates.value);
+    for (((row, read), value), (p, yearless_date)) in each.zip(parsed.iter().zip(assigned)) {
         let date = match p {
             Some(Ok(d)) => Some(*d),
             _ => yearless_date,
         };
-        let mut amount = amount_of(row, sign, mark, previous);
-        let balance = money(row.balance.as_deref(), mark).map(holder_side);
+        let mut amount = amount_of(row, read, sign, previous);
+        let balance = read.balance.map(holder_side);
         // OCR drops or misreads a thin minus sign ("+27 058,72", "~75 880,15") far more often
         // than a digit: when the printed balances hold only with the sign turned, turn it.
         if row.confidence.is_some()
@@ -480,17 +531,9 @@ fn build(ctx: &Context<'_>, order: DateOrder, sign: Sign, mark: DecimalMark) -> 
             dropped += 1;
             continue;
         };
-        let description = row
-            .description
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let mut t = Transaction::new(date, description, amount);
+        let mut t = Transaction::new(date, read.description.clone(), amount);
         t.balance = balance;
-        t.value_date = row
-            .value_date
-            .as_deref()
-            .and_then(|v| value_date(v, order, date));
+        t.value_date = (*value).and_then(|v| value_date(v, date));
         t.reference = row.reference.clone();
         t.provenance = Provenance {
             file: None,
@@ -507,8 +550,8 @@ fn build(ctx: &Context<'_>, order: DateOrder, sign: Sign, mark: DecimalMark) -> 
 }
 
 /// A value date, its year (when not printed) taken as the one closest to the booking date.
-fn value_date(text: &str, order: DateOrder, booked: NaiveDate) -> Option<NaiveDate> {
-    match read_date(text, order)? {
+fn value_date(read: Result<NaiveDate, DayMonth>, booked: NaiveDate) -> Option<NaiveDate> {
+    match read {
         Ok(d) => Some(d),
         Err(dm) => (booked.year() - 1..=booked.year() + 1)
             .filter_map(|y| NaiveDate::from_ymd_opt(y, dm.month, dm.day))

@@ -110,7 +110,8 @@ fn is_prefix_symbol(text: &str) -> bool {
 /// apart by spaces ("1 234,56"), a currency symbol before it, a CR/DR suffix after it.
 fn amount_span(words: &[Word], end: usize) -> Option<usize> {
     let last = words.get(end)?;
-    let core_end = if amountish(&last.text) {
+    let last_amountish = amountish(&last.text);
+    let core_end = if last_amountish {
         end
     } else {
         end.checked_sub(1)?
@@ -132,6 +133,10 @@ fn amount_span(words: &[Word], end: usize) -> Option<usize> {
         && is_prefix_symbol(&left.text)
     {
         start -= 1;
+    }
+    // A lone word already read as an amount: joining and parsing it again would say the same.
+    if start == end && last_amountish {
+        return Some(start);
     }
     let text = super::lines::join(words.get(start..=end)?);
     if parse_amount(&text, None).is_ok() {

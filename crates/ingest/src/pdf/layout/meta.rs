@@ -75,13 +75,16 @@ const SUMMARY_LABELS: &[(&str, Label)] = &[
 
 /// A whole-text label: the shared vocabulary's, else a card summary's.
 pub fn label_exact(text: &str) -> Option<Label> {
-    vocab::label_exact(text).or_else(|| {
-        let normalized = vocab::normalize(text);
-        SUMMARY_LABELS
-            .iter()
-            .find(|(name, _)| *name == normalized)
-            .map(|(_, label)| *label)
-    })
+    vocab::label_exact(text).or_else(|| summary_label(text))
+}
+
+/// A card summary's whole-text label ("New balance", "Minimum payment due").
+pub fn summary_label(text: &str) -> Option<Label> {
+    let normalized = vocab::normalize(text);
+    SUMMARY_LABELS
+        .iter()
+        .find(|(name, _)| *name == normalized)
+        .map(|(_, label)| *label)
 }
 
 /// The card phrases a line holds, as indexes into [`CARD_PHRASES`].

@@ -123,17 +123,31 @@ pub fn read(text: PdfText) -> Result<Parsed, IngestError> {
             columns::infer(cells, data)
         })
         .collect();
-    let repeated = repeated_lines(&pages);
+    // Each line's signature is computed once, and only when there are pages to compare.
+    let signatures: Vec<Vec<(String, i32)>> = if pages.len() < 2 {
+        Vec::new()
+    } else {
+        pages
+            .iter()
+            .map(|p| p.iter().map(signature).collect())
+            .collect()
+    };
+    let repeated = repeated_lines(&signatures);
     let mut table: Vec<TableLine<'_>> = Vec::new();
     for s in &segments {
         let Some(cols) = columns.get(s.layout) else {
             continue;
         };
-        for line in lines_of(s) {
+        let sigs = signatures
+            .get(s.page)
+            .and_then(|p| p.get(s.start..s.end))
+            .unwrap_or_default();
+        for (k, line) in lines_of(s).iter().enumerate() {
             table.push(TableLine {
                 line,
                 columns: cols,
-                repeated: repeated.contains_key(&signature(line)),
+                repeated: !repeated.is_empty()
+                    && sigs.get(k).is_some_and(|sig| repeated.contains_key(sig)),
             });
         }
     }
@@ -260,17 +274,19 @@ fn signature(line: &Line) -> (String, i32) {
 
 /// Signatures of lines that recur on more than half of the pages (with their page count and the
 /// last page seen), for documents of two pages or more.
-fn repeated_lines(pages: &[Vec<Line>]) -> HashMap<(String, i32), (usize, usize)> {
+fn repeated_lines(pages: &[Vec<(String, i32)>]) -> HashMap<(String, i32), (usize, usize)> {
     let mut seen: HashMap<(String, i32), (usize, usize)> = HashMap::new();
     if pages.len() < 2 {
         return seen;
     }
     for (p, lines) in pages.iter().enumerate() {
-        for line in lines {
-            let entry = seen.entry(signature(line)).or_insert((0, usize::MAX));
-            if entry.1 != p {
-                entry.1 = p;
-                entry.0 += 1;
+        for sig in lines {
+            match seen.get_mut(sig) {
+                Some(entry) if entry.1 != p => *entry = (entry.0 + 1, p),
+                Some(_) => {}
+                None => {
+                    seen.insert(sig.clone(), (1, p));
+                }
             }
         }
     }

@@ -401,7 +401,10 @@ fn is_page_number(text: &str) -> bool {
 }
 
 fn balance_label(description: &str, dated: bool) -> Option<Label> {
-    match vocab::label(description).or_else(|| super::meta::label_exact(description)) {
+    // `vocab::label` finds every whole-text label `vocab::label_exact` would (it tries the whole
+    // text first), so when it finds none only a card summary's labels are left to try: this
+    // runs on every table line, and each vocabulary lookup is a scan of the table.
+    match vocab::label(description).or_else(|| super::meta::summary_label(description)) {
         Some(l @ (Label::Opening | Label::Closing)) => Some(l),
         Some(Label::Total) if !dated || vocab::label_exact(description).is_some() => {
             Some(Label::Total)
