@@ -82,7 +82,12 @@ impl Server {
             .append(true)
             .open(dir.join("server.log"))
             .unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ledgerlens"))
+        // `LEDGERLENS_TEST_SERVER_BINARY` runs the server from another build of the same
+        // source (a release binary, for the dashboard's load-time figure); the CLI calls of the
+        // tests stay on the test build.
+        let binary = std::env::var_os("LEDGERLENS_TEST_SERVER_BINARY")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_ledgerlens").into());
+        let mut child = Command::new(binary)
             .args(["serve", "--listen", "127.0.0.1:0"])
             .args(store_flags(&data_dir, database.as_ref()))
             .args(flags)
