@@ -327,6 +327,7 @@ export function renderSettings(root) {
       if (chosen.length) body.permissions = chosen;
       try {
         const made = await api('/v1/credentials', { method: 'POST', body, signal });
+        label.value = '';
         if (made.kind === 'user') {
           email.value = '';
           password.value = '';
