@@ -701,6 +701,39 @@ async fn users_sign_in_by_email_and_sessions_end_with_sign_out_revocation_or_exp
             .unwrap()
             .is_none()
     );
+
+    // A sign-in removes the user's sessions that ended or expired more than a day ago, and
+    // only theirs.
+    let count = |store: SqlStore| async move {
+        query("SELECT COUNT(*) AS n FROM sessions")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap()
+            .get::<i64, _>("n")
+    };
+    let bea = store
+        .create_user(&acme, "bea@bank.example", "x", &spec, 1)
+        .await
+        .unwrap()
+        .unwrap();
+    let old = store.create_session(&bea, 10, 1_000).await.unwrap();
+    let ended = store.create_session(&bea, 10, 999_999_999).await.unwrap();
+    assert!(store.end_session(&ended, 20).await.unwrap());
+    let before = count(store.clone()).await;
+    store
+        .create_session(&bea, 86_402_000, 999_999_999)
+        .await
+        .unwrap();
+    assert_eq!(count(store.clone()).await, before - 1);
+    for gone in [&old, &ended] {
+        let n: i64 = query("SELECT COUNT(*) AS n FROM sessions WHERE token_hash = $1")
+            .bind(hash_secret(gone))
+            .fetch_one(&store.pool)
+            .await
+            .unwrap()
+            .get("n");
+        assert_eq!(n, 0);
+    }
 }
 
 #[tokio::test]

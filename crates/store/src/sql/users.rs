@@ -130,6 +130,13 @@ impl SqlStore {
         .bind(expires_at_ms)
         .execute(&self.pool)
         .await?;
+        // Sessions nobody signed out of would otherwise stay forever: each sign-in of the user
+        // removes theirs that ended or expired more than a day ago.
+        query("DELETE FROM sessions WHERE user_id = $1 AND (expires_at < $2 OR ended_at < $2)")
+            .bind(user_id)
+            .bind(now_ms.saturating_sub(86_400_000))
+            .execute(&self.pool)
+            .await?;
         Ok(token)
     }
 
