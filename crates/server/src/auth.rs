@@ -19,7 +19,7 @@
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use ledgerlens_store::{Principal, Store, TenantId};
 
 use crate::{ApiError, AppState, oauth, sessions};
@@ -33,13 +33,25 @@ pub struct Tenant(pub TenantId);
 pub struct Caller(pub Principal);
 
 /// What the caller presented.
-enum Credential<'a> {
+pub(crate) enum Credential<'a> {
+    /// An API key or a session token (no dot), from `X-API-Key` or a bearer header.
     ApiKey(&'a str),
+    /// A bearer JWT from `POST /oauth/token` (it has dots).
     Token(&'a str),
 }
 
-fn presented(parts: &Parts) -> Option<Credential<'_>> {
-    if let Some(key) = parts.headers.get("x-api-key") {
+impl<'a> Credential<'a> {
+    /// The presented secret itself.
+    pub(crate) fn secret(&self) -> &'a str {
+        match self {
+            Credential::ApiKey(secret) | Credential::Token(secret) => secret,
+        }
+    }
+}
+
+/// The one reading of a request's credential headers: `X-API-Key` wins over `Authorization`.
+pub(crate) fn presented(headers: &HeaderMap) -> Option<Credential<'_>> {
+    if let Some(key) = headers.get("x-api-key") {
         return key
             .to_str()
             .ok()
@@ -47,7 +59,7 @@ fn presented(parts: &Parts) -> Option<Credential<'_>> {
             .filter(|k| !k.is_empty())
             .map(Credential::ApiKey);
     }
-    let authorization = parts.headers.get("authorization")?.to_str().ok()?;
+    let authorization = headers.get("authorization")?.to_str().ok()?;
     let (scheme, value) = authorization.split_once(' ')?;
     let value = value.trim();
     if !scheme.eq_ignore_ascii_case("bearer") || value.is_empty() {
@@ -88,7 +100,7 @@ pub(crate) async fn resolve<S: Store, B>(
     parts: &Parts,
     state: &AppState<S, B>,
 ) -> Result<Principal, ApiError> {
-    match presented(parts) {
+    match presented(&parts.headers) {
         None => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "missing_credentials",

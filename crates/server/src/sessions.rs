@@ -140,19 +140,12 @@ pub(crate) async fn create_user<S: Store>(
     }
 }
 
-/// The session token a request carries, if what it carries is one.
+/// The session token a request carries, if what it carries is one (read as authentication
+/// reads it, [`crate::auth::presented`]).
 pub(crate) fn session_token(headers: &HeaderMap) -> Option<&str> {
-    let from_key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
-    let from_bearer = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, value)| value);
-    from_key
-        .or(from_bearer)
-        .map(str::trim)
-        .filter(|token| token.starts_with(SESSION_PREFIX))
+    crate::auth::presented(headers)
+        .map(|credential| credential.secret())
+        .filter(|secret| secret.starts_with(SESSION_PREFIX))
 }
 
 /// What every session token starts with (API keys start `llk_`, client secrets `lls_`).
