@@ -334,7 +334,7 @@ pub(crate) async fn list<S: Store, B: Blobs>(
 ) -> Result<Json<Value>, ApiError> {
     let (limit, cursor) = query.page.read()?;
     let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if search.is_some_and(|q| q.len() > 256) {
+    if search.is_some_and(|q| q.len() > crate::documents::MAX_SEARCH_BYTES) {
         return Err(ApiError::bad_field(
             "invalid_parameter",
             "q",

@@ -514,8 +514,8 @@ pub struct ListQuery {
 /// The tiers of the 0–1000 score, as `?tier=` takes them.
 const TIERS: [&str; 4] = ["TIER_1", "TIER_2", "TIER_3", "INELIGIBLE"];
 
-/// Longest search text: a file name is at most a few hundred bytes.
-const MAX_SEARCH_BYTES: usize = 256;
+/// Longest search text of a listing (`?q=`): names and identifiers are far shorter.
+pub(crate) const MAX_SEARCH_BYTES: usize = 256;
 
 /// `GET /v1/documents?limit=&cursor=&status=&case_id=&tier=&q=`: newest first; `next_cursor` is null on
 /// the last page. Filters are applied by the database, so pages stay full.

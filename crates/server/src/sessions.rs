@@ -206,18 +206,21 @@ pub(crate) async fn sign_in<S: Store, B: Blobs>(
             false
         }
     };
-    let Some(login) = login.filter(|_| matches) else {
-        guard.failed(&email, Instant::now());
-        if let Some(login) = state.store.user_login(&email, now).await? {
-            audit(
-                &state.store,
-                &login.principal,
-                "sign_in.failed",
-                Some(&login.principal.credential),
-            )
-            .await;
+    let login = match login {
+        Some(login) if matches => login,
+        known => {
+            guard.failed(&email, Instant::now());
+            if let Some(login) = known {
+                audit(
+                    &state.store,
+                    &login.principal,
+                    "sign_in.failed",
+                    Some(&login.principal.credential),
+                )
+                .await;
+            }
+            return Err(invalid_login());
         }
-        return Err(invalid_login());
     };
     guard.succeeded(&email);
     let ttl_ms = i64::try_from(SESSION_TTL.as_millis()).unwrap_or(i64::MAX);

@@ -350,16 +350,12 @@ fn with_duplicate(payload: &str, duplicate_of: &str) -> String {
 fn terminal_event(
     job: &ClaimedJob,
     result: &Result<Vec<(String, String)>, Failure>,
+    envoyx: &Value,
     started: Instant,
 ) -> (bool, NewEvent) {
     let processing_time = (started.elapsed().as_secs_f64() * 10.0).round() / 10.0;
     let (event_type, flagged, data) = match result {
-        Ok(analyses) => {
-            let envoyx: Value = analyses
-                .iter()
-                .find(|(profile, _)| profile == "envoyx")
-                .and_then(|(_, body)| serde_json::from_str(body).ok())
-                .unwrap_or(Value::Null);
+        Ok(_) => {
             let flagged = envoyx.get("status").and_then(Value::as_str) == Some("FLAGGED");
             let status = if flagged { "FLAGGED" } else { "ANALYZED" };
             let mut data = json!({
@@ -412,13 +408,20 @@ fn terminal_event(
     )
 }
 
+/// The EnvoyX profile of an analysis, parsed once for the terminal event and the decision
+/// (`Null` when absent or unreadable).
+fn envoyx_of(result: &Result<Vec<(String, String)>, Failure>) -> Value {
+    result
+        .as_ref()
+        .ok()
+        .and_then(|analyses| analyses.iter().find(|(profile, _)| profile == "envoyx"))
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .unwrap_or(Value::Null)
+}
+
 /// The headline of the decision (the EnvoyX profile's score, tier and risk level), kept on the
 /// document's row for listings.
-fn decision_of(analyses: &[(String, String)]) -> Option<Decision> {
-    let envoyx: Value = analyses
-        .iter()
-        .find(|(profile, _)| profile == "envoyx")
-        .and_then(|(_, body)| serde_json::from_str(body).ok())?;
+fn decision_of(envoyx: &Value) -> Option<Decision> {
     Some(Decision {
         score: envoyx.get("credit_score")?.as_i64()?,
         tier: envoyx.get("credit_tier")?.as_str()?.to_owned(),
@@ -455,7 +458,8 @@ async fn finish<S: Store, B: Blobs>(
     started: Instant,
     laps: &mut Laps,
 ) {
-    let (flagged, mut event) = terminal_event(job, &result, started);
+    let envoyx = envoyx_of(&result);
+    let (flagged, mut event) = terminal_event(job, &result, &envoyx, started);
     if let Ok(analyses) = &result {
         // Step 11: the same file uploaded before, or a ledger that mostly repeats an earlier
         // statement of the tenant. Recorded and announced, not a failure: a lender may well
@@ -474,7 +478,7 @@ async fn finish<S: Store, B: Blobs>(
     };
     let outcome = match result {
         Ok(analyses) => JobOutcome::Analyzed {
-            decision: decision_of(&analyses),
+            decision: decision_of(&envoyx),
             analyses,
             flagged,
         },
