@@ -70,10 +70,11 @@ pub fn drive_detected(data: &[u8]) {
 /// PDF target without its engine would test nothing.
 pub fn drive_pdf(data: &[u8]) {
     install_hook();
-    static ENGINE: std::sync::OnceLock<std::sync::Arc<ledgerlens_pdf::PdfiumEngine>> =
+    static ENGINE: std::sync::OnceLock<std::sync::Arc<ledgerlens_pdf::TextPdfEngine>> =
         std::sync::OnceLock::new();
+    // The product's engine: the native extractor first, pdfium for what it declines.
     let engine = ENGINE.get_or_init(|| match ledgerlens_pdf::PdfiumEngine::load(None) {
-        Ok(engine) => engine,
+        Ok(pdfium) => std::sync::Arc::new(ledgerlens_pdf::TextPdfEngine::new(pdfium)),
         Err(e) => panic!("the pdf target needs libpdfium: {e}"),
     });
     let options = ReadOptions {

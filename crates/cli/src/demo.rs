@@ -107,8 +107,9 @@ fn read_and_show(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<usiz
 /// The same kind of ledger printed as a PDF in every bank-like layout, read back through the PDF
 /// engine — when libpdfium is installed (`scripts/ensure-pdfium`); otherwise says so and goes on.
 fn pdf_samples(args: &DemoArgs, statement: &ledgerlens_core::Statement) -> Result<usize> {
+    // The product's engine: our extractor, with pdfium behind it for what it declines.
     let engine = match ledgerlens_pdf::PdfiumEngine::load(None) {
-        Ok(engine) => engine,
+        Ok(pdfium) => std::sync::Arc::new(ledgerlens_pdf::TextPdfEngine::new(pdfium)),
         Err(e) => {
             println!(
                 "(PDF samples skipped: {})",

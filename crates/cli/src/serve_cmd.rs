@@ -161,8 +161,12 @@ pub(crate) fn worker_config(
         let mut engines = Engines::default();
         engines.prepare(Format::Pdf, &mut config.read_options, ocr_lang);
         engines.prepare(Format::Image, &mut config.read_options, ocr_lang);
-        if config.read_options.pdf_engine.is_none() {
-            tracing::warn!("no PDF engine (libpdfium): PDF uploads will fail");
+        if let Some(why) = engines.pdfium_missing() {
+            tracing::warn!(
+                %why,
+                "no libpdfium: text PDFs are read by the native extractor, but encrypted PDFs, \
+                 fonts it declines and scanned PDFs will fail"
+            );
         }
         if config.read_options.ocr_engine.is_none() {
             tracing::warn!("no OCR engine (tesseract): scans and photos will fail");

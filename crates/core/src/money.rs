@@ -14,6 +14,40 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::CoreError;
 
+/// Money as a credit officer reads it: thousands grouped with commas, at least two decimals,
+/// e.g. `-1,234,567.80`.
+///
+/// The decimal is formatted, never converted through a float, so the printed figure is the
+/// analysis' own. Figures carried to more than cents (averages, shares of a total) are rounded
+/// to the cent, half away from zero: the only change ever made to an amount shown to a person.
+pub fn grouped(value: Decimal) -> String {
+    let mut value = if value.scale() > 2 {
+        value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    } else {
+        value
+    };
+    if value.scale() < 2 {
+        value.rescale(2);
+    }
+    let text = value.abs().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let mut out = String::with_capacity(text.len() + text.len() / 3 + 2);
+    if value.is_sign_negative() && !value.is_zero() {
+        out.push('-');
+    }
+    let digits = int.len();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (digits - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    // A value too large to rescale (near `Decimal::MAX`) still prints two decimals.
+    out.push('.');
+    out.push_str(if frac.is_empty() { "00" } else { frac });
+    out
+}
+
 /// The largest scale we accept. Real statements use 0–4 decimals; anything beyond 8 is noise or
 /// hostile input and would only slow arithmetic down.
 const MAX_SCALE: u32 = 8;
@@ -186,6 +220,22 @@ impl<'de> Deserialize<'de> for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grouped_money_is_the_exact_decimal_with_commas_and_cents() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(grouped(d("75823.95")), "75,823.95");
+        assert_eq!(grouped(d("-1234567.8")), "-1,234,567.80");
+        assert_eq!(grouped(d("999")), "999.00");
+        assert_eq!(grouped(d("100000")), "100,000.00");
+        assert_eq!(grouped(d("0.125")), "0.13");
+        assert_eq!(grouped(d("-0.125")), "-0.13");
+        assert_eq!(grouped(d("-0.001")), "0.00");
+        assert_eq!(
+            grouped(d("79228162514264337593543950335")),
+            "79,228,162,514,264,337,593,543,950,335.00"
+        );
+    }
 
     #[test]
     fn parsing_keeps_the_exact_value_and_scale() {

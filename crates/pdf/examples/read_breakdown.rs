@@ -2,9 +2,10 @@
 //!
 //! For each layout of `ledgerlens_synth::pdf` it renders a statement of about 60 rows a page
 //! (as `ledgerlens bench pdf` does), writes it to the temporary directory, then reports the
-//! median over ROUNDS of: `PdfiumEngine::extract` alone, the layout reader on the extracted
-//! words, forensics on those words, the whole `read_document`, and `pdftotext -layout FILE -`
-//! (a process, so its figure includes process start).
+//! median over ROUNDS of: the product engine's `extract` alone (`TextPdfEngine`: the native
+//! extractor, pdfium behind it), `PdfiumEngine::extract` for comparison, the layout reader on
+//! the extracted words, forensics on those words, the whole `read_document`, and
+//! `pdftotext -layout FILE -` (a process, so its figure includes process start).
 //!
 //! `taskset -c 0 cargo run --release -p ledgerlens-pdf --example read_breakdown -- [PAGES] [ROUNDS] [LAYOUT|all] [extract|whole|layout|floor|corpus|cpu]`
 
@@ -17,9 +18,9 @@ use std::time::Instant;
 
 use ledgerlens_ingest::pdf::{PdfEngine, PdfLimits};
 use ledgerlens_ingest::{ReadOptions, read_document};
-use ledgerlens_pdf::PdfiumEngine;
 use ledgerlens_pdf::forensics::{self, DocumentFacts, PageFacts};
 use ledgerlens_pdf::words::BuiltWord;
+use ledgerlens_pdf::{PdfiumEngine, TextPdfEngine};
 use ledgerlens_synth::pdf::{Layout, RenderOptions, render, sample_statement};
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -71,7 +72,8 @@ fn main() {
         cpu(pages, rounds, only.as_deref());
         return;
     }
-    let engine = PdfiumEngine::load(None).expect("libpdfium (run scripts/ensure-pdfium)");
+    let pdfium = PdfiumEngine::load(None).expect("libpdfium (run scripts/ensure-pdfium)");
+    let engine = Arc::new(TextPdfEngine::new(pdfium.clone()));
     let options = ReadOptions {
         pdf_engine: Some(engine.clone() as Arc<dyn PdfEngine>),
         ..ReadOptions::default()
@@ -80,11 +82,12 @@ fn main() {
     let dir = std::env::temp_dir().join("ll-read-breakdown");
     std::fs::create_dir_all(&dir).expect("temp dir");
     println!(
-        "{:<11} {:>5} {:>6}  {:>9} {:>9} {:>9} {:>9} {:>9}  {:>7} {:>7}",
+        "{:<11} {:>5} {:>6}  {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}  {:>7} {:>7}",
         "layout",
         "pages",
         "words",
         "extract",
+        "pdfium",
         "layout",
         "forensic",
         "whole",
@@ -127,6 +130,9 @@ fn main() {
         let t_extract = time(rounds, || {
             engine.extract(&pdf, None, &limits).expect("extract")
         });
+        let t_pdfium = time(rounds, || {
+            pdfium.extract(&pdf, None, &limits).expect("extract")
+        });
         let t_layout = time(rounds, || {
             ledgerlens_ingest::pdf::layout::read(text.clone()).expect("layout")
         });
@@ -167,9 +173,10 @@ fn main() {
         });
         let ms = |t: f64| t * 1000.0;
         println!(
-            "{:<11} {n:>5} {words:>6}  {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms  {:>7.0} {:>6.2}×",
+            "{:<11} {n:>5} {words:>6}  {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms {:>7.2}ms  {:>7.0} {:>6.2}×",
             layout.name(),
             ms(t_extract),
+            ms(t_pdfium),
             ms(t_layout),
             ms(t_forensics),
             ms(t_whole),
@@ -269,7 +276,8 @@ fn children_cpu() -> f64 {
 
 /// Mean CPU seconds per run of ours (extract, layout, whole) and of `pdftotext -layout`.
 fn cpu(pages: usize, rounds: usize, only: Option<&str>) {
-    let engine = PdfiumEngine::load(None).expect("libpdfium (run scripts/ensure-pdfium)");
+    let pdfium = PdfiumEngine::load(None).expect("libpdfium (run scripts/ensure-pdfium)");
+    let engine = Arc::new(TextPdfEngine::new(pdfium.clone()));
     let options = ReadOptions {
         pdf_engine: Some(engine.clone() as Arc<dyn PdfEngine>),
         ..ReadOptions::default()

@@ -531,7 +531,7 @@ fn frame_of(page: &PdfPage<'_>) -> Frame {
 /// least half of the page (a scanner's or a phone's "save as PDF" places one image over the whole
 /// page). OCR draws the page at this resolution: resampling a scan to any other one blurs or
 /// blocks its glyphs, which costs far more digits than the extra pixels could win.
-fn scan_dpi(page_area: f32, images: &[(Rect, Option<(u32, u32)>)]) -> Option<f32> {
+pub(crate) fn scan_dpi(page_area: f32, images: &[(Rect, Option<(u32, u32)>)]) -> Option<f32> {
     let area = |r: &Rect| (r.x1 - r.x0).abs() * (r.y1 - r.y0).abs();
     let (rect, (w, h)) = images
         .iter()

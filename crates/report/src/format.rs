@@ -3,43 +3,12 @@
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
-/// Money as a credit officer reads it: thousands grouped with commas, at least two decimals.
-///
-/// The decimal is formatted, never converted through a float, so the printed figure is the
-/// analysis' own. Figures the analysis carries to more than cents (averages, `…/months`) are
-/// rounded to the cent, half away from zero — the only change made to any amount.
+/// Money as a credit officer reads it ([`ledgerlens_core::money::grouped`]): one formatter for
+/// the report, the scores' reasons and the CLI.
 pub fn money(value: Decimal) -> String {
-    let value = if value.scale() > 2 {
-        value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-    } else {
-        value
-    };
-    let mut value = value;
-    if value.scale() < 2 {
-        value.rescale(2);
-    }
-    let text = value.abs().to_string();
-    let (int, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
-    let mut grouped = String::with_capacity(text.len() + text.len() / 3 + 1);
-    let digits: Vec<char> = int.chars().collect();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(*c);
-    }
-    let sign = if value.is_sign_negative() && !value.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
-    }
+    ledgerlens_core::money::grouped(value)
 }
 
 /// Money from the analysis' decimal string; text that is not a decimal is shown as it is.

@@ -680,7 +680,7 @@ fn components(
         },
         format!(
             "lowest balance between major inflows {} covers {:.1} day(s) of outflow",
-            w.min_balance_between_inflows.round_dp(2),
+            ledgerlens_core::money::grouped(w.min_balance_between_inflows),
             w.cover_days
         ),
     );
@@ -928,7 +928,7 @@ pub fn flags(
             format!(
                 "{} distinct payers paid similar amounts (total {}) on {}; {} such day(s)",
                 co.largest_cluster_payers,
-                co.largest_cluster_total.round_dp(2),
+                ledgerlens_core::money::grouped(co.largest_cluster_total),
                 co.largest_cluster_date
                     .map_or_else(|| "one day".to_owned(), |d| d.to_string()),
                 co.cluster_days
@@ -991,7 +991,7 @@ pub fn flags(
                 "{} round trip(s) with {} counterpart(ies): {} sent out came back ({} of inflows)",
                 cf.round_trips,
                 cf.counterparties,
-                cf.returned_value.round_dp(2),
+                ledgerlens_core::money::grouped(cf.returned_value),
                 pct(cf.ratio_to_inflows)
             ),
         ));
@@ -1043,7 +1043,7 @@ pub fn flags(
             format!(
                 "{} cash withdrawal(s) within two days of a deposit took {} ({} of inflows)",
                 ca.occurrences,
-                ca.withdrawn_value.round_dp(2),
+                ledgerlens_core::money::grouped(ca.withdrawn_value),
                 pct(ca.ratio_to_inflows)
             ),
         ));

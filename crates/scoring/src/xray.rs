@@ -403,7 +403,7 @@ fn describe(indicator: Indicator, indicators: &XrayIndicators, value: f64) -> St
         ),
         Indicator::AlertRelatedAmount => format!(
             "{} moved on transactions with alerts ({} of all money moved)",
-            indicators.alert_amount.round_dp(2),
+            ledgerlens_core::money::grouped(indicators.alert_amount),
             percent(value)
         ),
         Indicator::Overdraft => format!(
@@ -414,12 +414,12 @@ fn describe(indicator: Indicator, indicators: &XrayIndicators, value: f64) -> St
             if value >= crate::benchmark::INFINITY_SENTINEL {
                 format!(
                     "{} of debt serviced with no cash generated",
-                    indicators.debt_stress.debt_service.round_dp(2)
+                    ledgerlens_core::money::grouped(indicators.debt_stress.debt_service)
                 )
             } else {
                 format!(
                     "debt service {} is {} of the cash generated",
-                    indicators.debt_stress.debt_service.round_dp(2),
+                    ledgerlens_core::money::grouped(indicators.debt_stress.debt_service),
                     percent(value)
                 )
             }

@@ -40,6 +40,12 @@ function takePrefetched(path) {
   return found.credential === credential() ? found.answer : undefined;
 }
 
+/** Whether prefetch.js has asked for `path` and its answer is still waiting to be taken. */
+export function isPrefetched(path) {
+  const early = window.ledgerlensPrefetched;
+  return Boolean(early && early.has(path));
+}
+
 /** An error answer of the API, in its one JSON shape. */
 export class ApiError extends Error {
   constructor(status, code, message, details = {}) {

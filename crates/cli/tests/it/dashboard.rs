@@ -32,8 +32,14 @@ fn the_dashboard_files_are_public_typed_revalidated_and_locked_down() {
     assert_eq!(page.status, 200);
     assert_eq!(header(&page, "content-type"), "text/html; charset=utf-8");
     let html = String::from_utf8(page.body.clone()).unwrap();
+    // The stylesheet and the prefetch script come inline (a cold tab waits for no second
+    // answer before it can ask for the report's data), the bundle as a file; the policy allows
+    // those two inline blocks by hash and nothing else inline.
     assert!(html.contains(r#"<script type="module" src="/assets/app.bundle.js"></script>"#));
+    assert!(html.contains("<style>") && !html.contains("/assets/app.css"));
+    assert!(html.contains("ledgerlensPrefetched") && !html.contains("/assets/prefetch.js"));
     let csp = header(&page, "content-security-policy");
+    assert_eq!(csp.matches("'sha256-").count(), 2, "{csp}");
     for directive in [
         "default-src 'none'",
         "script-src 'self'",

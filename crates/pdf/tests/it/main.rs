@@ -15,4 +15,5 @@ mod extraction;
 mod forensics;
 mod fuzz_regressions;
 mod generated;
+mod native;
 mod support;
