@@ -1,7 +1,6 @@
 //! The pdfium-backed [`PdfEngine`]: loading the library and extracting words, images and
 //! metadata page by page.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -12,9 +11,12 @@ use ledgerlens_ingest::guard::contain;
 use ledgerlens_ingest::pdf::{Page, PdfEngine, PdfLimits, PdfText, Raster, RenderSink};
 use pdfium_render::prelude::*;
 
+use crate::assemble::{
+    FontTable, assemble, malformed, over_time, page_location, too_many_pages, too_many_words,
+};
 use crate::forensics::garbage::TextLayerStats;
 use crate::forensics::overlay::Rect;
-use crate::forensics::{self, DocumentFacts, PageFacts};
+use crate::forensics::{DocumentFacts, PageFacts};
 use crate::frame::Frame;
 use crate::words::{Glyph, WordBuilder};
 
@@ -259,14 +261,6 @@ fn unpad(width: u32, height: u32, raw: &[u8]) -> Option<Raster> {
     })
 }
 
-fn malformed(location: Option<String>, detail: impl Into<String>) -> IngestError {
-    IngestError::malformed(Format::Pdf, location, detail)
-}
-
-fn page_location(number: u32) -> Option<String> {
-    Some(format!("page {number}"))
-}
-
 fn open_error(error: PdfiumError, password_given: bool) -> IngestError {
     match error {
         PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => {
@@ -293,25 +287,6 @@ fn open_error(error: PdfiumError, password_given: bool) -> IngestError {
     }
 }
 
-/// Font names of the document, each once, indexed by [`ledgerlens_ingest::pdf::Word::font`].
-#[derive(Debug, Default)]
-struct FontTable {
-    names: Vec<String>,
-    index: HashMap<String, u16>,
-}
-
-impl FontTable {
-    fn index_of(&mut self, name: String) -> Option<u16> {
-        if let Some(&i) = self.index.get(&name) {
-            return Some(i);
-        }
-        let i = u16::try_from(self.names.len()).ok()?;
-        self.names.push(name.clone());
-        self.index.insert(name, i);
-        Some(i)
-    }
-}
-
 fn extract_with(
     pdfium: &Pdfium,
     bytes: &[u8],
@@ -326,13 +301,7 @@ fn extract_with(
         .map_err(|e| open_error(e, password.is_some()))?;
     let facts = document_facts(&document);
     if facts.pages > limits.max_pages {
-        return Err(malformed(
-            None,
-            format!(
-                "the PDF has {} pages, over the limit of {}",
-                facts.pages, limits.max_pages
-            ),
-        ));
+        return Err(too_many_pages(facts.pages, limits.max_pages));
     }
     let mut fonts = FontTable::default();
     let mut pages = Vec::new();
@@ -340,28 +309,13 @@ fn extract_with(
     for (index, page) in document.pages().iter().enumerate() {
         let number = u32::try_from(index).unwrap_or(u32::MAX).saturating_add(1);
         if started.elapsed() > budget {
-            return Err(malformed(
-                page_location(number),
-                format!(
-                    "reading the PDF took longer than the {} ms budget",
-                    limits.time_budget_ms
-                ),
-            ));
+            return Err(over_time(number, limits.time_budget_ms));
         }
         let (extracted, facts) = read_page(&page, number, &mut fonts, limits)?;
         pages.push(extracted);
         page_facts.push(facts);
     }
-    let forensics = forensics::assess(bytes, facts, &page_facts, &fonts.names);
-    // The words go to their pages once forensics has read them: moved, not copied.
-    for (page, facts) in pages.iter_mut().zip(page_facts) {
-        page.words = facts.words.into_iter().map(|w| w.word).collect();
-    }
-    Ok(PdfText {
-        pages,
-        fonts: fonts.names,
-        forensics,
-    })
+    Ok(assemble(bytes, facts, pages, page_facts, fonts))
 }
 
 fn document_facts(document: &PdfDocument<'_>) -> DocumentFacts {
@@ -419,7 +373,7 @@ fn read_page(
         let font = match &last_font {
             Some((last, index)) if *last == name => *index,
             _ => {
-                let index = fonts.index_of(name.clone());
+                let index = fonts.index_of(&name);
                 last_font = Some((name, index));
                 index
             }
@@ -440,24 +394,12 @@ fn read_page(
             font,
         });
         if builder.len() > limits.max_words_per_page {
-            return Err(malformed(
-                page_location(number),
-                format!(
-                    "the page has more than {} words, over the limit",
-                    limits.max_words_per_page
-                ),
-            ));
+            return Err(too_many_words(number, limits.max_words_per_page));
         }
     }
     let built = builder.finish();
     if built.len() > limits.max_words_per_page {
-        return Err(malformed(
-            page_location(number),
-            format!(
-                "the page has more than {} words, over the limit",
-                limits.max_words_per_page
-            ),
-        ));
+        return Err(too_many_words(number, limits.max_words_per_page));
     }
     let mut images = Vec::new();
     collect_images(page.objects().iter(), &mut Vec::new(), &frame, &mut images);

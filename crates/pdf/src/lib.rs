@@ -22,6 +22,7 @@
 //! need pdfium — building words from glyphs ([`words`]) and every forensic rule ([`forensics`]) —
 //! is pure code over our own structs, tested without the library.
 
+mod assemble;
 pub mod engine;
 pub mod forensics;
 pub mod frame;

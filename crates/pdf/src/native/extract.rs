@@ -3,7 +3,6 @@
 
 use std::time::{Duration, Instant};
 
-use ledgerlens_core::Format;
 use ledgerlens_ingest::IngestError;
 use ledgerlens_ingest::pdf::{Page, PdfLimits, PdfText};
 
@@ -14,9 +13,10 @@ use super::filters::Budget;
 use super::info::document_facts;
 use super::object::Object;
 use super::pages::{PageNode, pages};
-use super::text_page::{FontTable, PageSink};
+use super::text_page::PageSink;
+use crate::assemble::{FontTable, assemble, malformed, over_time, too_many_pages, too_many_words};
 use crate::engine::scan_dpi;
-use crate::forensics::{self, PageFacts};
+use crate::forensics::PageFacts;
 
 /// The least decompression allowance, whatever the file's size and ratio: a 2 kB file may hold
 /// a 1 MB page without being a bomb.
@@ -37,14 +37,6 @@ impl From<Decline> for Outcome {
     }
 }
 
-fn malformed(location: Option<String>, detail: impl Into<String>) -> IngestError {
-    IngestError::malformed(Format::Pdf, location, detail)
-}
-
-fn page_location(number: u32) -> Option<String> {
-    Some(format!("page {number}"))
-}
-
 /// Extracts a text PDF, or says why it will not.
 pub fn extract(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, Outcome> {
     let started = Instant::now();
@@ -62,12 +54,9 @@ pub fn extract(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, Outcome> {
     let nodes = pages(&doc, &catalog).map_err(too_large)?;
     let facts = document_facts(&doc, &trailer, nodes.len());
     if facts.pages > limits.max_pages {
-        return Err(Outcome::Failed(malformed(
-            None,
-            format!(
-                "the PDF has {} pages, over the limit of {}",
-                facts.pages, limits.max_pages
-            ),
+        return Err(Outcome::Failed(too_many_pages(
+            facts.pages,
+            limits.max_pages,
         )));
     }
     let mut interpreter = Interpreter::with_deadline(started.checked_add(budget_time));
@@ -77,27 +66,13 @@ pub fn extract(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, Outcome> {
     for (index, node) in nodes.iter().enumerate() {
         let number = u32::try_from(index).unwrap_or(u32::MAX).saturating_add(1);
         if started.elapsed() > budget_time {
-            return Err(Outcome::Failed(malformed(
-                page_location(number),
-                format!(
-                    "reading the PDF took longer than the {} ms budget",
-                    limits.time_budget_ms
-                ),
-            )));
+            return Err(Outcome::Failed(over_time(number, limits.time_budget_ms)));
         }
         let (page, facts) = read_page(&doc, node, number, &mut interpreter, &mut fonts, limits)?;
         pages_out.push(page);
         page_facts.push(facts);
     }
-    let forensics = forensics::assess(bytes, facts, &page_facts, &fonts.names);
-    for (page, facts) in pages_out.iter_mut().zip(page_facts) {
-        page.words = facts.words.into_iter().map(|w| w.word).collect();
-    }
-    Ok(PdfText {
-        pages: pages_out,
-        fonts: fonts.names,
-        forensics,
-    })
+    Ok(assemble(bytes, facts, pages_out, page_facts, fonts))
 }
 
 /// A breach of the decompression bound is an error for the caller, not a hand-over: pdfium
@@ -135,31 +110,22 @@ fn read_page<'a>(
     if result.is_ok() {
         result = sink.finish();
     }
-    let too_many_words = || {
-        Outcome::Failed(malformed(
-            page_location(number),
-            format!(
-                "the page has more than {} words, over the limit",
-                limits.max_words_per_page
-            ),
-        ))
-    };
     if sink.too_many {
-        return Err(too_many_words());
+        return Err(Outcome::Failed(too_many_words(
+            number,
+            limits.max_words_per_page,
+        )));
     }
     if result == Err(Decline::TimedOut) {
-        return Err(Outcome::Failed(malformed(
-            page_location(number),
-            format!(
-                "reading the PDF took longer than the {} ms budget",
-                limits.time_budget_ms
-            ),
-        )));
+        return Err(Outcome::Failed(over_time(number, limits.time_budget_ms)));
     }
     result.map_err(too_large)?;
     let built = sink.builder.finish();
     if built.len() > limits.max_words_per_page {
-        return Err(too_many_words());
+        return Err(Outcome::Failed(too_many_words(
+            number,
+            limits.max_words_per_page,
+        )));
     }
     let images = sink.images;
     let extracted = Page {

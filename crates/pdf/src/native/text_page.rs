@@ -2,36 +2,17 @@
 //! breaks generated between objects ([`super::spacing`]), then words ([`WordBuilder`]), images
 //! and character statistics.
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::Decline;
 use super::content::{Sink, TextObject};
 use super::fonts::Font;
 use super::spacing::{generates_break, transform_distance};
+use crate::assemble::FontTable;
 use crate::forensics::garbage::TextLayerStats;
 use crate::forensics::overlay::Rect;
 use crate::frame::Frame;
 use crate::words::{Glyph, WordBuilder};
-
-/// Font names in first-use order, as the pdfium engine numbers them.
-#[derive(Debug, Default)]
-pub(super) struct FontTable {
-    pub(super) names: Vec<String>,
-    index: HashMap<String, u16>,
-}
-
-impl FontTable {
-    pub(super) fn index_of(&mut self, name: &str) -> Option<u16> {
-        if let Some(&i) = self.index.get(name) {
-            return Some(i);
-        }
-        let i = u16::try_from(self.names.len()).ok()?;
-        self.names.push(name.to_owned());
-        self.index.insert(name.to_owned(), i);
-        Some(i)
-    }
-}
 
 /// One glyph waiting for its line to be ordered.
 #[derive(Debug, Clone)]
