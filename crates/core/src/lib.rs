@@ -14,6 +14,7 @@ pub mod merge;
 pub mod money;
 pub mod order;
 pub mod reconcile;
+pub mod standard_fonts;
 pub mod statement;
 pub mod transaction;
 pub mod view;

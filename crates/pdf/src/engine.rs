@@ -12,7 +12,8 @@ use ledgerlens_ingest::pdf::{Page, PdfEngine, PdfLimits, PdfText, Raster, Render
 use pdfium_render::prelude::*;
 
 use crate::assemble::{
-    FontTable, assemble, malformed, over_time, page_location, too_many_pages, too_many_words,
+    FontTable, assemble, malformed, over_time, page_location, page_parts, too_many_pages,
+    too_many_words,
 };
 use crate::forensics::garbage::TextLayerStats;
 use crate::forensics::overlay::Rect;
@@ -403,24 +404,7 @@ fn read_page(
     }
     let mut images = Vec::new();
     collect_images(page.objects().iter(), &mut Vec::new(), &frame, &mut images);
-    let extracted = Page {
-        number,
-        width,
-        height,
-        // Filled from the facts after forensics (see `extract_with`).
-        words: Vec::new(),
-        ocr: false,
-        scan_dpi: scan_dpi(width * height, &images),
-    };
-    let images = images.into_iter().map(|(rect, _)| rect).collect();
-    let facts = PageFacts {
-        number,
-        area: width * height,
-        words: built,
-        images,
-        text_layer: stats,
-    };
-    Ok((extracted, facts))
+    Ok(page_parts(number, width, height, built, images, stats))
 }
 
 /// The size a reader sees: the font size times the length of the glyph's vertical axis after the
@@ -467,27 +451,6 @@ fn frame_of(page: &PdfPage<'_>) -> Frame {
             }
         }
     }
-}
-
-/// The resolution of a scanned page: the pixels per inch of the largest image, when it covers at
-/// least half of the page (a scanner's or a phone's "save as PDF" places one image over the whole
-/// page). OCR draws the page at this resolution: resampling a scan to any other one blurs or
-/// blocks its glyphs, which costs far more digits than the extra pixels could win.
-pub(crate) fn scan_dpi(page_area: f32, images: &[(Rect, Option<(u32, u32)>)]) -> Option<f32> {
-    let area = |r: &Rect| (r.x1 - r.x0).abs() * (r.y1 - r.y0).abs();
-    let (rect, (w, h)) = images
-        .iter()
-        .filter_map(|(r, px)| px.map(|px| (r, px)))
-        .max_by(|a, b| area(a.0).total_cmp(&area(b.0)))?;
-    let covered = area(rect);
-    if !(covered.is_finite() && covered > 0.0 && covered * 2.0 >= page_area) {
-        return None;
-    }
-    // Pixels per square inch, whatever quarter turn the image is placed at.
-    #[allow(clippy::cast_precision_loss)]
-    let pixels = w as f32 * h as f32;
-    let dpi = (pixels / (covered / (72.0 * 72.0))).sqrt();
-    dpi.is_finite().then_some(dpi)
 }
 
 /// Bounds of the image objects (with their size in pixels when pdfium knows it), following form

@@ -14,8 +14,9 @@ use super::info::document_facts;
 use super::object::Object;
 use super::pages::{PageNode, pages};
 use super::text_page::PageSink;
-use crate::assemble::{FontTable, assemble, malformed, over_time, too_many_pages, too_many_words};
-use crate::engine::scan_dpi;
+use crate::assemble::{
+    FontTable, assemble, malformed, over_time, page_parts, too_many_pages, too_many_words,
+};
 use crate::forensics::PageFacts;
 
 /// The least decompression allowance, whatever the file's size and ratio: a 2 kB file may hold
@@ -127,23 +128,14 @@ fn read_page<'a>(
             limits.max_words_per_page,
         )));
     }
-    let images = sink.images;
-    let extracted = Page {
+    Ok(page_parts(
         number,
         width,
         height,
-        words: Vec::new(),
-        ocr: false,
-        scan_dpi: scan_dpi(width * height, &images),
-    };
-    let facts = PageFacts {
-        number,
-        area: width * height,
-        words: built,
-        images: images.into_iter().map(|(rect, _)| rect).collect(),
-        text_layer: sink.stats,
-    };
-    Ok((extracted, facts))
+        built,
+        sink.images,
+        sink.stats,
+    ))
 }
 
 /// The page's content streams, decoded and joined (a space between them, as the reference
