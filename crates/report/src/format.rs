@@ -57,9 +57,53 @@ pub fn humanize(code: &str) -> String {
     }
 }
 
+/// A detailed category as a short label: the part after its primary ("Airtime and data" for
+/// `RENT_AND_UTILITIES_AIRTIME_AND_DATA`). The section or the amount's sign already says the
+/// primary, and the whole code humanised did not fit a table column.
+pub fn category_label(code: &str) -> String {
+    match ledgerlens_core::Category::parse(code) {
+        Some(category) => {
+            let primary = category.primary().code();
+            let detailed = category.code();
+            let rest = detailed
+                .strip_prefix(primary)
+                .and_then(|rest| rest.strip_prefix('_'))
+                .filter(|rest| !rest.is_empty())
+                .unwrap_or(detailed);
+            humanize(rest)
+                .split(' ')
+                .map(|word| match word.to_ascii_lowercase().as_str() {
+                    "sms" | "atm" | "pos" | "ussd" | "tv" | "vat" | "bnpl" => {
+                        word.to_ascii_uppercase()
+                    }
+                    _ => word.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+        None => humanize(code),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_category_label_drops_its_primary() {
+        assert_eq!(
+            category_label("RENT_AND_UTILITIES_AIRTIME_AND_DATA"),
+            "Airtime and data"
+        );
+        assert_eq!(category_label("INCOME_WAGES"), "Wages");
+        assert_eq!(category_label("BANK_FEES_SMS_ALERTS"), "SMS alerts");
+        assert_eq!(
+            category_label("TRANSFER_OUT_OTHER_TRANSFER_OUT"),
+            "Other transfer out"
+        );
+        assert_eq!(category_label("OTHER_UNCATEGORIZED"), "Uncategorized");
+        assert_eq!(category_label("NOT_A_CODE"), "Not a code");
+    }
 
     #[test]
     fn money_is_grouped_exact_and_cents_rounded_only_past_two_decimals() {

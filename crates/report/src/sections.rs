@@ -14,7 +14,9 @@ use serde_json::Value;
 use crate::ReportInput;
 use crate::charts;
 use crate::fonts::Style;
-use crate::format::{humanize, long_date, long_date_text, money, money_text, month_label, percent};
+use crate::format::{
+    category_label, humanize, long_date, long_date_text, money, money_text, month_label, percent,
+};
 use crate::layout::{Align, CONTENT_W, Cell, Flow, MARGIN, col, palette, wrap};
 use crate::pdf::{Doc, PAGE_H, PAGE_W, Rgb};
 
@@ -811,7 +813,7 @@ fn spending_and_income(flow: &mut Flow, input: &ReportInput) {
             }
             vec![
                 Cell::from(payer),
-                Cell::from(humanize(&text(at(s, "category")))),
+                Cell::from(category_label(&text(at(s, "category")))),
                 Cell::from(text(at(s, "count"))),
                 Cell::from(amount(at(s, "total"))),
                 Cell::from(amount(at(s, "monthly_average"))),
@@ -1042,9 +1044,9 @@ fn statement_summary(flow: &mut Flow, a: &Value) {
     flow.heading("Statement summary and reconciliation", 120.0);
     let accounts = list(at(a, "accounts"));
     let columns = [
-        col("Account", 62.0, Align::Left),
-        col("Bank", 95.0, Align::Left),
-        col("Holder", 110.0, Align::Left),
+        col("Account", 55.0, Align::Left),
+        col("Bank", 120.0, Align::Left),
+        col("Holder", 92.0, Align::Left),
         col("Currency", 42.0, Align::Left),
         col("Transactions", 58.0, Align::Right),
         col("Opening", 74.0, Align::Right),
@@ -1073,8 +1075,8 @@ fn statement_summary(flow: &mut Flow, a: &Value) {
         col("Lowest", 66.0, Align::Right),
         col("Highest", 66.0, Align::Right),
         col("Overdraft days", 68.0, Align::Right),
-        col("Average 3 months", 72.0, Align::Right),
-        col("Average 6 months", 72.0, Align::Right),
+        col("Avg. 3 months", 72.0, Align::Right),
+        col("Avg. 6 months", 72.0, Align::Right),
     ];
     let rows: Vec<Vec<Cell>> = accounts
         .iter()
@@ -1230,7 +1232,7 @@ fn appendix(flow: &mut Flow, input: &ReportInput) {
             }
             row.push(Cell::from(t.description.clone()));
             row.push(Cell {
-                text: humanize(&t.category),
+                text: category_label(&t.category),
                 color: palette::MUTED,
                 style: Style::Regular,
             });

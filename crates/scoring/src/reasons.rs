@@ -176,11 +176,29 @@ pub fn upper_snake(name: &str) -> String {
 }
 
 /// Rounds a ratio or score for output: six decimals are far below any threshold and keep the
-/// JSON stable against the last bits of a float.
+/// JSON stable against the last bits of a float. Never negative zero: a tiny negative rounds to
+/// -0.0, which JSON and the reasons would print as "-0" (a report said "-0 of 150 points").
 pub fn round6(value: f64) -> f64 {
     if value.is_finite() {
-        (value * 1e6).round() / 1e6
+        (value * 1e6).round() / 1e6 + 0.0
     } else {
         value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::round6;
+
+    #[test]
+    fn rounding_never_gives_negative_zero() {
+        for tiny in [-0.0, -1e-9, -4e-7] {
+            let rounded = round6(tiny);
+            assert_eq!(rounded, 0.0);
+            assert!(rounded.is_sign_positive(), "{tiny} rounded to {rounded}");
+            assert_eq!(format!("{rounded:.0}"), "0");
+        }
+        assert_eq!(round6(-0.5), -0.5);
+        assert_eq!(round6(0.1234567), 0.123457);
     }
 }

@@ -508,10 +508,13 @@ fn grade_one(
                     "Compared with {} {level} (benchmark cell {}).",
                     d.n, found.key
                 ));
+                // Said as a rank among peers: "at least as good as 6% of the benchmark" read to
+                // credit officers as a fraction of a benchmark value.
                 let detail = format!(
-                    "{}: at least as good as {:.0}% of the benchmark",
+                    "{}: as good as or better than {:.0}% of {} comparable companies",
                     describe(indicator, indicators, v),
-                    better
+                    better,
+                    d.n
                 );
                 (
                     Some(grade),

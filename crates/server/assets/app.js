@@ -129,6 +129,10 @@ function route() {
     else link.removeAttribute('aria-current');
   }
   main.replaceChildren();
+  // A view says how far it is drawn (`data-ready`, read by tests and tools); the last view's
+  // state must not outlive its content.
+  delete main.dataset.ready;
+  delete main.dataset.transactions;
   window.scrollTo(0, 0);
   cleanup = view(main, hash.match(pattern)) || null;
 }

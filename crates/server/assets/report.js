@@ -252,13 +252,15 @@ export function renderReport(root, id) {
     // The counterparty only when it says more than the narration already does.
     const name = t.counterparty && t.counterparty.name ? t.counterparty.name : null;
     const who = name && !String(t.narration || '').toLowerCase().startsWith(name.toLowerCase()) ? name : null;
+    // A channel of "other" says nothing: left out.
+    const channel = t.channel && !['other', 'unknown'].includes(String(t.channel).toLowerCase()) ? humanize(t.channel) : null;
     const primary = at(t, 'category.primary');
     const detailed = String(at(t, 'category.detailed') || '');
     const detail = primary && detailed.startsWith(`${primary}_`) ? detailed.slice(primary.length + 1) : detailed;
     return h('tr', { dataset: { id: t.id } },
       h('td', { class: 'nowrap' }, date(t.date)),
       h('td', { class: 'narration' }, h('span', { class: 'block' }, text(t.narration)),
-        who || t.channel ? h('span', { class: 'small muted block' }, [who, t.channel ? humanize(t.channel) : null].filter(Boolean).join(' · ')) : null,
+        who || channel ? h('span', { class: 'small muted block' }, [who, channel].filter(Boolean).join(' · ')) : null,
         h('span', { class: 'small block show-narrow' }, humanize(at(t, 'category.primary')))),
       h('td', { class: 'hide-narrow category-cell' },
         h('button', {

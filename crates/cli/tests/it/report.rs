@@ -136,6 +136,11 @@ fn analyze_writes_a_readable_paginated_deterministic_pdf_report() {
         "{flag_line:?}"
     );
     assert!(text.contains("TIER "), "no EnvoyX tier");
+    // No negative zero printed anywhere (a points reason once read "-0 of 150 points").
+    assert!(
+        !text.split_whitespace().any(|w| w == "-0" || w == "-0.00"),
+        "a negative zero in the report"
+    );
     // Every page carries the applicant and the period.
     assert_eq!(text.matches("STATEMENT PERIOD").count(), pages);
     assert!(text.matches(holder).count() >= pages);
