@@ -520,6 +520,19 @@ try {
   const searched = await apiGet(`/v1/documents?q=${encodeURIComponent(path.basename(BIG).slice(0, 6))}`);
   assert.equal(searched.data.length, 1);
   assert.equal(searched.data[0].id, bigId);
+  // Whose statement: the holder names the row, and the search finds it by the holder's name
+  // in another case.
+  const subject = (await apiGet(`/v1/documents/${pdfId}`)).subject;
+  assert.ok(subject && subject.holder, 'the analysed document says whose statement it is');
+  await page.getByLabel('Search').fill('');
+  await page.locator(`table.docs tbody tr[data-id="${pdfId}"] a`, { hasText: subject.holder }).waitFor();
+  const holderQuery = subject.holder.split(' ').pop().toLowerCase();
+  const byHolder = await apiGet(`/v1/documents?q=${encodeURIComponent(holderQuery)}`);
+  assert.ok(byHolder.data.some((d) => d.id === pdfId), `?q=${holderQuery} finds the statement of ${subject.holder}`);
+  await page.getByLabel('Search').fill(holderQuery);
+  await waitFor(async () => (await rowsShown()) === byHolder.data.length, 'search by holder');
+  await page.locator(`table.docs tbody tr[data-id="${pdfId}"]`).waitFor();
+  step(`list: rows named by their holder (${subject.holder}, ${subject.bank}); a search for "${holderQuery}" finds ${byHolder.data.length}`);
   await page.getByLabel('Search').fill('');
   await waitFor(async () => (await rowsShown()) === 3 + extra.length, 'every statement again');
   const byTier = await apiGet(`/v1/documents?tier=${encodeURIComponent(tier)}`);

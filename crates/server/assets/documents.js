@@ -5,7 +5,7 @@
 
 import { api } from './api.js';
 import { h, replace, field, notice, focusHeading, announce } from './dom.js';
-import { bytes, timestamp, humanize } from './format.js';
+import { bytes, date, timestamp, humanize } from './format.js';
 
 const PAGE = 25;
 const tiers = new Map(); // document id → {score, tier, risk}, until a correction re-analyses it
@@ -39,7 +39,7 @@ export function renderDocuments(root) {
   let stopped = false;
   let timer = null;
 
-  const search = h('input', { type: 'search', placeholder: 'File name or id', autocomplete: 'off' });
+  const search = h('input', { type: 'search', placeholder: 'Holder, bank, file name or id', autocomplete: 'off' });
   const status = h('select', {}, h('option', { value: '' }, 'Any status'),
     STATUSES.map((s) => h('option', { value: s }, humanize(s))));
   const tier = h('select', {}, h('option', { value: '' }, 'Any tier'),
@@ -90,11 +90,21 @@ export function renderDocuments(root) {
     const decision = decisionOf(d);
     const progress = d.status === 'PROCESSING' || d.status === 'PENDING'
       ? h('span', { class: 'muted small' }, ` step ${d.step || 0} of ${d.total_steps}`) : null;
+    // Whose statement it is, once analysed: the holder names the row, with the bank, the
+    // account and the period under it; the file name and id stay for the record.
+    const subject = d.subject || {};
+    const period = subject.period && subject.period.start && subject.period.end
+      ? `${date(subject.period.start)} – ${date(subject.period.end)}` : null;
+    const about = [subject.bank, subject.account, period].filter(Boolean).join(' · ');
+    const title = subject.holder || d.filename;
     const name = d.status === 'ANALYZED' || d.status === 'FLAGGED'
-      ? h('a', { href: `#/documents/${d.id}` }, d.filename)
-      : h('span', {}, d.filename);
-    return h('tr', {},
-      h('th', { scope: 'row', class: 'doc-name' }, name, h('span', { class: 'mono small muted block hide-narrow' }, d.id),
+      ? h('a', { href: `#/documents/${d.id}` }, title)
+      : h('span', {}, title);
+    return h('tr', { dataset: { id: d.id } },
+      h('th', { scope: 'row', class: 'doc-name' }, name,
+        about ? h('span', { class: 'small block' }, about) : null,
+        subject.holder ? h('span', { class: 'small muted block' }, d.filename) : null,
+        h('span', { class: 'mono small muted block hide-narrow' }, d.id),
         d.failure ? h('span', { class: 'small error-text block' }, `${d.failure.code}: ${d.failure.message}`) : null),
       h('td', {}, statusBadge(d.status), progress,
         decision ? h('span', { class: 'show-narrow small' }, `Score ${decision.score} `, tierBadge(decision.tier)) : null),

@@ -445,6 +445,12 @@ pub(crate) fn document_json(record: &DocumentRecord) -> Value {
             "credit_tier": d.tier,
             "overall_risk_level": d.risk_level,
         })),
+        "subject": record.subject.as_ref().map(|s| json!({
+            "holder": s.holder,
+            "bank": s.bank,
+            "account": s.account,
+            "period": { "start": s.period_start, "end": s.period_end },
+        })),
         "attempts": record.attempts,
         "step": record.progress_step,
         "total_steps": TOTAL_STEPS,

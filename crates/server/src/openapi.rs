@@ -1296,6 +1296,10 @@ fn schemas() -> Value {
             "failure": { "type": ["object", "null"], "properties": { "code": text, "message": text } },
             "decision": { "type": ["object", "null"], "description": "The headline of the last analysis (the 0–1000 score's), null until analysed.",
                 "properties": { "credit_score": { "type": "integer" }, "credit_tier": text, "overall_risk_level": text } },
+            "subject": { "type": ["object", "null"], "description": "Whose statement it is: the last analysis's first account and period, null until analysed.",
+                "properties": { "holder": nullable_text, "bank": nullable_text,
+                    "account": { "type": ["string", "null"], "description": "Masked (****1234)." },
+                    "period": { "type": "object", "properties": { "start": nullable_text, "end": nullable_text } } } },
             "created_at": text, "updated_at": text, "started_at": nullable_text, "finished_at": nullable_text } },
         "Statement": { "type": "object", "properties": {
             "index": { "type": "integer", "description": "The `account` of its transactions." },

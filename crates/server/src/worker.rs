@@ -13,7 +13,9 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use ledgerlens_store::{BlobKey, Blobs, ClaimedJob, Decision, JobOutcome, NewEvent, Store};
+use ledgerlens_store::{
+    BlobKey, Blobs, ClaimedJob, Decision, JobOutcome, NewEvent, Store, Subject,
+};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tokio::sync::{mpsc, watch};
@@ -429,6 +431,47 @@ fn decision_of(envoyx: &Value) -> Option<Decision> {
     })
 }
 
+/// Whose statement it is (the native profile's first account and its period), kept on the
+/// document's row so the list shows it and its search finds the holder.
+fn subject_of(result: &Result<Vec<(String, String)>, Failure>) -> Option<Subject> {
+    #[derive(serde::Deserialize)]
+    struct Native {
+        #[serde(default)]
+        accounts: Vec<Account>,
+        period: Option<Period>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Account {
+        holder: Option<String>,
+        bank: Option<String>,
+        identifier: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Period {
+        start: Option<String>,
+        end: Option<String>,
+    }
+    let (_, body) = result
+        .as_ref()
+        .ok()?
+        .iter()
+        .find(|(profile, _)| profile == "native")?;
+    let native: Native = serde_json::from_str(body).ok()?;
+    let account = native.accounts.into_iter().next();
+    let (holder, bank, account) =
+        account.map_or((None, None, None), |a| (a.holder, a.bank, a.identifier));
+    let (period_start, period_end) = native.period.map_or((None, None), |p| (p.start, p.end));
+    let nonblank = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let subject = Subject {
+        holder: nonblank(holder),
+        bank: nonblank(bank),
+        account: nonblank(account),
+        period_start: nonblank(period_start),
+        period_end: nonblank(period_end),
+    };
+    (subject != Subject::default()).then_some(subject)
+}
+
 async fn load<S: Store, B: Blobs>(
     shared: &Shared<S, B>,
     job: &ClaimedJob,
@@ -476,9 +519,11 @@ async fn finish<S: Store, B: Blobs>(
         Ok(_) => "ANALYZED",
         Err(_) => "FAILED",
     };
+    let subject = subject_of(&result);
     let outcome = match result {
         Ok(analyses) => JobOutcome::Analyzed {
             decision: decision_of(&envoyx),
+            subject,
             analyses,
             flagged,
         },

@@ -134,6 +134,24 @@ pub struct CaseFields {
     pub reference: Option<String>,
 }
 
+impl CaseFields {
+    /// What a case search matches: name, reference, assignee and identifiers, lowercased here
+    /// (Unicode-aware; SQLite's `LOWER` folds ASCII only).
+    pub fn search_text(&self) -> String {
+        [
+            self.name.as_deref(),
+            self.reference.as_deref(),
+            self.assignee.as_deref(),
+            Some(self.identifiers_json.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join("\n")
+    }
+}
+
 /// A case (an applicant) as stored.
 #[derive(Clone, Debug)]
 pub struct CaseRecord {

@@ -43,7 +43,7 @@ pub use error::StoreError;
 pub use ids::{CaseId, DocumentId, TenantId, hash_secret, random_token};
 pub use records::{
     ApiKeyCreated, ClaimedJob, Decision, DocumentFilter, DocumentPage, DocumentRecord,
-    DocumentStatus, JobOutcome, NewDocument, OAuthClientCreated, PageCursor,
+    DocumentStatus, JobOutcome, NewDocument, OAuthClientCreated, PageCursor, Subject,
 };
 pub use s3::{S3Addressing, S3Blobs, S3Config};
 pub use s3_sign::S3Credentials;

@@ -139,6 +139,39 @@ pub struct DocumentRecord {
     pub duplicate_of: Option<DocumentId>,
     /// The decision of its last analysis, for listings.
     pub decision: Option<Decision>,
+    /// Whose statement it is, from its last analysis, for listings.
+    pub subject: Option<Subject>,
+}
+
+/// Whose statement a document is and what it covers (its analysis's first account and period),
+/// kept on its row so a listing shows it and finds it by the holder's name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Subject {
+    /// The account holder's name as printed.
+    pub holder: Option<String>,
+    /// The bank's name.
+    pub bank: Option<String>,
+    /// The account, masked as the API shows it (`****2465`).
+    pub account: Option<String>,
+    /// First day covered, `YYYY-MM-DD`.
+    pub period_start: Option<String>,
+    /// Last day covered, `YYYY-MM-DD`.
+    pub period_end: Option<String>,
+}
+
+impl Subject {
+    /// What a listing's search matches for a document: its file name, holder and bank,
+    /// lowercased here (Unicode-aware; SQLite's `LOWER` folds ASCII only).
+    pub fn search_text(filename: &str, subject: Option<&Subject>) -> String {
+        let mut text = filename.to_lowercase();
+        if let Some(subject) = subject {
+            for part in [&subject.holder, &subject.bank].into_iter().flatten() {
+                text.push('\n');
+                text.push_str(&part.to_lowercase());
+            }
+        }
+        text
+    }
 }
 
 /// The headline of an analysed document's decision (the 0–1000 score's), kept on its row so a
@@ -162,7 +195,8 @@ pub struct DocumentFilter {
     pub case_id: Option<CaseId>,
     /// Only the documents whose decision has this tier.
     pub tier: Option<String>,
-    /// Only the documents whose file name contains this text (any case), or whose id it is.
+    /// Only the documents whose file name, holder or bank contains this text (any case,
+    /// Unicode-aware), or whose id it is.
     pub search: Option<String>,
 }
 
@@ -267,6 +301,8 @@ pub enum JobOutcome {
         flagged: bool,
         /// The decision's headline, for listings.
         decision: Option<Decision>,
+        /// Whose statement it is, for listings.
+        subject: Option<Subject>,
     },
     /// Failed for good, with a stable code and a message.
     Failed {

@@ -36,8 +36,9 @@ impl SqlStore {
         let number = next_number(&mut *tx, tenant, "case").await?;
         let sql = format!(
             "INSERT INTO cases (id, tenant_id, number, kind, name, country, identifiers, \
-             business_type, sector, revenue_band, assignee, reference, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+             business_type, sector, revenue_band, assignee, reference, created_at, updated_at, \
+             search_text) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) \
              RETURNING {CASE_COLUMNS}"
         );
         let row = query(&sql)
@@ -54,6 +55,7 @@ impl SqlStore {
             .bind(fields.assignee.as_deref())
             .bind(fields.reference.as_deref())
             .bind(now_ms)
+            .bind(fields.search_text())
             .fetch_one(&mut *tx)
             .await?;
         let record = rows::case(&row)?;
@@ -100,10 +102,7 @@ impl SqlStore {
         let sql = format!(
             "SELECT {CASE_COLUMNS} FROM cases WHERE tenant_id = $1 \
              AND ($2 IS NULL OR created_at < $2 OR (created_at = $2 AND id < $3)) \
-             AND ($5 IS NULL OR LOWER(COALESCE(name, '')) LIKE $5 ESCAPE '\\' \
-                  OR LOWER(COALESCE(reference, '')) LIKE $5 ESCAPE '\\' \
-                  OR LOWER(COALESCE(assignee, '')) LIKE $5 ESCAPE '\\' \
-                  OR LOWER(identifiers) LIKE $5 ESCAPE '\\') \
+             AND ($5 IS NULL OR search_text LIKE $5 ESCAPE '\\') \
              ORDER BY created_at DESC, id DESC LIMIT $4"
         );
         let found = query(&sql)
@@ -142,7 +141,8 @@ impl SqlStore {
         check(fields)?;
         let sql = format!(
             "UPDATE cases SET name = $1, country = $2, identifiers = $3, business_type = $4, \
-             sector = $5, revenue_band = $6, assignee = $7, reference = $8, updated_at = $9 \
+             sector = $5, revenue_band = $6, assignee = $7, reference = $8, updated_at = $9, \
+             search_text = $12 \
              WHERE id = $10 AND tenant_id = $11 RETURNING {CASE_COLUMNS}"
         );
         let row = query(&sql)
@@ -157,6 +157,7 @@ impl SqlStore {
             .bind(now_ms)
             .bind(id.as_str())
             .bind(tenant.as_str())
+            .bind(fields.search_text())
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(rows::case).transpose()

@@ -8,7 +8,7 @@ use super::rows::{self, DOCUMENT_COLUMNS};
 use super::{SqlStore, next_number, to_i64};
 use crate::{
     DocumentFilter, DocumentId, DocumentPage, DocumentRecord, NewDocument, PageCursor, StoreError,
-    TenantId,
+    Subject, TenantId,
 };
 
 /// Most documents one listing page can hold.
@@ -37,8 +37,8 @@ impl SqlStore {
         let sql = format!(
             "INSERT INTO documents (id, tenant_id, filename, sha256, size_bytes, format, status, \
              options, secret_password, created_at, updated_at, number, case_id, metadata, \
-             duplicate_of) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $8, $9, $9, $10, $11, $12, \
+             search_text, duplicate_of) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $8, $9, $9, $10, $11, $12, $13, \
              (SELECT d.id FROM documents d WHERE d.tenant_id = $2 AND d.sha256 = $4 \
               ORDER BY d.created_at, d.id LIMIT 1)) \
              RETURNING {DOCUMENT_COLUMNS}"
@@ -56,6 +56,7 @@ impl SqlStore {
             .bind(number)
             .bind(document.case_id.as_ref().map(|c| c.as_str().to_owned()))
             .bind(document.metadata_json.as_deref())
+            .bind(Subject::search_text(&document.filename, None))
             .fetch_one(&mut *tx)
             .await?;
         let record = rows::document(&row)?;
@@ -125,7 +126,7 @@ impl SqlStore {
             // LIKE with the pattern's own wildcards escaped: the search is plain text.
             let _ = write!(
                 sql,
-                " AND (LOWER(filename) LIKE ${next} ESCAPE '\\' OR id = ${})",
+                " AND (search_text LIKE ${next} ESCAPE '\\' OR id = ${})",
                 next + 1
             );
         }

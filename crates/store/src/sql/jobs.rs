@@ -5,7 +5,7 @@ use sqlx::{Row, query};
 use super::webhooks::enqueue;
 use super::{SqlStore, to_u32};
 use crate::records::DocumentStatus;
-use crate::{ClaimedJob, DocumentId, JobOutcome, NewEvent, StoreError, TenantId};
+use crate::{ClaimedJob, DocumentId, JobOutcome, NewEvent, StoreError, Subject, TenantId};
 
 /// Fingerprints inserted per statement (well under both databases' parameter limits).
 const FINGERPRINTS_PER_INSERT: usize = 400;
@@ -89,18 +89,19 @@ impl SqlStore {
         events: Vec<NewEvent>,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let (status, code, message, analyses, decision) = match outcome {
+        let (status, code, message, analyses, decision, subject) = match outcome {
             JobOutcome::Analyzed {
                 analyses,
                 flagged,
                 decision,
+                subject,
             } => {
                 let status = if flagged {
                     DocumentStatus::Flagged
                 } else {
                     DocumentStatus::Analyzed
                 };
-                (status, None, None, analyses, decision)
+                (status, None, None, analyses, decision, subject)
             }
             JobOutcome::Failed { code, message } => (
                 DocumentStatus::Failed,
@@ -108,15 +109,22 @@ impl SqlStore {
                 Some(message),
                 Vec::new(),
                 None,
+                None,
             ),
         };
+        // A failed job keeps what an earlier analysis said about the statement (COALESCE below);
+        // the search text is rebuilt from the row's own file name.
+        let subject = subject.unwrap_or_default();
         let mut tx = self.write_tx().await?;
         let done = query(
             "UPDATE documents SET status = $1, failure_code = $2, failure_message = $3, \
              secret_password = NULL, lease_owner = NULL, lease_expires_at = NULL, \
              finished_at = $4, updated_at = $4, \
              progress_step = CASE WHEN $1 = 'FAILED' THEN progress_step ELSE 12 END, \
-             decision_score = $8, decision_tier = $9, decision_risk = $10 \
+             decision_score = $8, decision_tier = $9, decision_risk = $10, \
+             holder = COALESCE($11, holder), bank = COALESCE($12, bank), \
+             account = COALESCE($13, account), period_start = COALESCE($14, period_start), \
+             period_end = COALESCE($15, period_end) \
              WHERE id = $5 AND tenant_id = $6 AND lease_owner = $7 AND status = 'PROCESSING'",
         )
         .bind(status.as_str())
@@ -129,12 +137,36 @@ impl SqlStore {
         .bind(decision.as_ref().map(|d| d.score))
         .bind(decision.as_ref().map(|d| d.tier.clone()))
         .bind(decision.map(|d| d.risk_level))
+        .bind(subject.holder.clone())
+        .bind(subject.bank.clone())
+        .bind(subject.account)
+        .bind(subject.period_start)
+        .bind(subject.period_end)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
             tx.rollback().await?;
             return Ok(false);
         }
+        // The search text follows the holder and bank now on the row.
+        let row =
+            query("SELECT filename, holder, bank FROM documents WHERE id = $1 AND tenant_id = $2")
+                .bind(job.document.as_str())
+                .bind(job.tenant.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
+        let filename: String = row.try_get("filename")?;
+        let on_row = Subject {
+            holder: row.try_get("holder")?,
+            bank: row.try_get("bank")?,
+            ..Subject::default()
+        };
+        query("UPDATE documents SET search_text = $1 WHERE id = $2 AND tenant_id = $3")
+            .bind(Subject::search_text(&filename, Some(&on_row)))
+            .bind(job.document.as_str())
+            .bind(job.tenant.as_str())
+            .execute(&mut *tx)
+            .await?;
         for (profile, body) in analyses {
             query(
                 "INSERT INTO analyses (document_id, tenant_id, profile, body, created_at) \

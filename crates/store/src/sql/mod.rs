@@ -115,6 +115,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "decisions",
         include_str!("../../migrations/sqlite/0005_decisions.sql"),
     ),
+    (
+        6,
+        "subjects",
+        include_str!("../../migrations/sqlite/0006_subjects.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -142,6 +147,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "decisions",
         include_str!("../../migrations/postgres/0005_decisions.sql"),
+    ),
+    (
+        6,
+        "subjects",
+        include_str!("../../migrations/postgres/0006_subjects.sql"),
     ),
 ];
 

@@ -8,14 +8,15 @@ use crate::domain::{CaseFields, CaseKind, CaseRecord, RunRecord};
 use crate::records::DocumentStatus;
 use crate::{
     CaseId, Decision, DeliveryRecord, DeliveryStatus, DocumentId, DocumentRecord, StoreError,
-    TenantId, WebhookRecord,
+    Subject, TenantId, WebhookRecord,
 };
 
 /// The columns of a document, as [`document`] reads them by name.
 pub(super) const DOCUMENT_COLUMNS: &str = "id, tenant_id, filename, sha256, size_bytes, format, \
      status, failure_code, failure_message, options, attempts, created_at, updated_at, \
      started_at, finished_at, progress_step, number, case_id, metadata, duplicate_of, \
-     decision_score, decision_tier, decision_risk";
+     decision_score, decision_tier, decision_risk, holder, bank, account, period_start, \
+     period_end";
 
 /// The columns of a case, as [`case`] reads them.
 pub(super) const CASE_COLUMNS: &str = "id, tenant_id, number, kind, name, country, identifiers, \
@@ -71,6 +72,16 @@ pub(super) fn document(row: &AnyRow) -> Result<DocumentRecord, StoreError> {
                 risk_level,
             }),
             _ => None,
+        },
+        subject: {
+            let subject = Subject {
+                holder: row.try_get("holder")?,
+                bank: row.try_get("bank")?,
+                account: row.try_get("account")?,
+                period_start: row.try_get("period_start")?,
+                period_end: row.try_get("period_end")?,
+            };
+            (subject != Subject::default()).then_some(subject)
         },
     })
 }

@@ -3,7 +3,7 @@ use std::path::Path;
 use sqlx::{Row, query};
 
 use super::*;
-use crate::{Decision, DeliveryStatus, NewWebhook, hash_secret};
+use crate::{Decision, DeliveryStatus, NewWebhook, Subject, hash_secret};
 
 const LEASE_MS: i64 = 60_000;
 
@@ -26,6 +26,7 @@ fn analyzed() -> JobOutcome {
         analyses: vec![("native".to_owned(), "{\"ok\":true}".to_owned())],
         flagged: false,
         decision: None,
+        subject: None,
     }
 }
 
@@ -296,8 +297,10 @@ async fn listings_filter_by_decision_tier_and_search_the_file_name_as_plain_text
     let b = store.ensure_tenant("b", 1).await.unwrap();
     let names = ["March_2024.pdf", "ACME 50% april.csv", "other.csv"];
     let tiers = [Some(("TIER_1", 810)), Some(("TIER_3", 420)), None];
+    // Holders with letters SQLite's LOWER does not fold.
+    let holders = [Some("ÉLODIE ÇELIK"), None, Some("Jürgen Öztürk")];
     let mut ids = Vec::new();
-    for (i, (name, tier)) in names.iter().zip(tiers).enumerate() {
+    for (i, ((name, tier), holder)) in names.iter().zip(tiers).zip(holders).enumerate() {
         let mut new = upload(&a, char::from(b'a' + u8::try_from(i).unwrap()));
         new.filename = (*name).to_owned();
         let doc = store.insert_document(new, 1).await.unwrap();
@@ -314,6 +317,13 @@ async fn listings_filter_by_decision_tier_and_search_the_file_name_as_plain_text
                 score,
                 tier: tier.to_owned(),
                 risk_level: "LOW".to_owned(),
+            }),
+            subject: holder.map(|holder| Subject {
+                holder: Some(holder.to_owned()),
+                bank: Some("Société Générale".to_owned()),
+                account: Some("****2465".to_owned()),
+                period_start: Some("2024-01-01".to_owned()),
+                period_end: Some("2024-05-05".to_owned()),
             }),
         };
         assert!(
@@ -370,6 +380,16 @@ async fn listings_filter_by_decision_tier_and_search_the_file_name_as_plain_text
         vec!["other.csv"]
     );
     assert!(list(search("march"), b.clone()).await.is_empty());
+    // The holder and the bank are searched too, in any case, beyond ASCII.
+    assert_eq!(
+        list(search("élodie çelik"), a.clone()).await,
+        vec!["March_2024.pdf"]
+    );
+    assert_eq!(list(search("ÖZTÜRK"), a.clone()).await, vec!["other.csv"]);
+    let mut by_bank = list(search("SOCIÉTÉ"), a.clone()).await;
+    by_bank.sort();
+    assert_eq!(by_bank, vec!["March_2024.pdf", "other.csv"]);
+    assert!(list(search("öztürk"), b.clone()).await.is_empty());
     // The decision is read back with the document.
     let first = store.get_document(&a, &ids[0]).await.unwrap().unwrap();
     assert_eq!(
@@ -380,8 +400,18 @@ async fn listings_filter_by_decision_tier_and_search_the_file_name_as_plain_text
             risk_level: "LOW".to_owned()
         })
     );
+    assert_eq!(
+        first.subject.as_ref().and_then(|s| s.holder.as_deref()),
+        Some("ÉLODIE ÇELIK")
+    );
+    assert_eq!(
+        first.subject.as_ref().and_then(|s| s.period_end.as_deref()),
+        Some("2024-05-05")
+    );
     let last = store.get_document(&a, &ids[2]).await.unwrap().unwrap();
     assert_eq!(last.decision, None);
+    let second = store.get_document(&a, &ids[1]).await.unwrap().unwrap();
+    assert_eq!(second.subject, None);
 }
 
 fn hook(tenant: &TenantId, events: &[&str]) -> NewWebhook {

@@ -176,6 +176,31 @@ async fn cases_are_created_listed_updated_and_deleted_with_their_documents(store
     assert!(found("a_me", a.clone()).await.is_empty());
     assert_eq!(found("552100554", a.clone()).await.len(), 2);
     assert!(found("acme", b.clone()).await.is_empty());
+    // Beyond ASCII, in any case (SQLite's LOWER would not fold "É"), after an update too.
+    let third = store
+        .create_case(
+            &a,
+            CaseKind::Business,
+            &fields("SOCIÉTÉ IVOIRIENNE DE CACAO"),
+            8,
+        )
+        .await
+        .unwrap();
+    assert_eq!(found("société", a.clone()).await, vec![third.id.clone()]);
+    let mut renamed = fields("Établissements Kouassi");
+    renamed.reference = Some("DOSSIER-ÀBIDJAN-7".to_owned());
+    store
+        .update_case(&a, &third.id, &renamed, 9)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(found("société", a.clone()).await.is_empty());
+    assert_eq!(
+        found("ÉTABLISSEMENTS", a.clone()).await,
+        vec![third.id.clone()]
+    );
+    assert_eq!(found("àbidjan", a.clone()).await, vec![third.id.clone()]);
+    store.delete_case(&a, &third.id).await.unwrap().unwrap();
     assert!(
         store
             .list_cases(&b, None, None, 10)
