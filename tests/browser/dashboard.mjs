@@ -452,6 +452,17 @@ try {
   await page.waitForTimeout(200);
   await shot(page, 'case-desktop', { fullPage: true });
   step(`cases: a case created from the page (a 7-digit BVN refused first), a statement uploaded from its page, listed there with tier ${caseTier}`);
+  // That statement is another person's account (a gig worker's persona): its report says so
+  // before anything else, with the case's name as the applicant's.
+  const holder = (await apiGet(`/v1/documents/${caseDoc}/analysis?profile=native`)).holder;
+  assert.equal(holder.declared, 'Adaeze Okafor');
+  assert.equal(holder.name_match.result, 'MISMATCH');
+  const caseOpened = await pageNow(page);
+  await caseRow.locator('a').click();
+  await reportCompleteAfter(page, caseOpened);
+  const warning = await page.locator('.notice-warning', { hasText: "Not the applicant's account" }).textContent();
+  assert.ok(warning.includes(holder.printed[0]) && warning.includes('Adaeze Okafor'), warning);
+  step(`report: the statement filed under Adaeze Okafor is ${holder.printed[0]}'s account, and the decision view says so first`);
 
   // Rules: one added on the settings page is the API's, and is deleted there.
   await page.getByRole('link', { name: 'Settings', exact: true }).click();

@@ -21,6 +21,7 @@ use crate::credit::Credit;
 use crate::facts::Facts;
 use crate::income::Income;
 use crate::ledger::{Ledger, amount, ratio, sum};
+use crate::names::NameComparison;
 use crate::options::AnalysisOptions;
 use crate::profiles::periculum::{account_sweep, inflow_irregularity};
 use crate::spend::{Spend, Tally};
@@ -56,6 +57,24 @@ pub struct NativeAnalysis {
     pub balance_behaviour: BalanceSection,
     /// How far the figures can be trusted.
     pub data_quality: DataQualitySection,
+    /// Whose account it is, and whether that is the applicant.
+    pub holder: HolderSection,
+}
+
+/// Whose account the statements are: the holder names they print, and the applicant's name the
+/// lender gave compared with them. A statement of someone else's account is the
+/// plainest document fraud there is, so the comparison is part of the report, not only of the
+/// EnvoyX profile that specifies it (spec 003: EXACT, PARTIAL, MISMATCH).
+#[derive(Clone, Debug, Serialize)]
+pub struct HolderSection {
+    /// Distinct holder names printed, in account order.
+    pub printed: Vec<String>,
+    /// The applicant's name as the lender gave it (the upload's `account_holder_name`, or its
+    /// case's name); `null` when none was given.
+    pub declared: Option<String>,
+    /// The declared name against the printed name it matches best; `null` when either is
+    /// missing.
+    pub name_match: Option<NameComparison>,
 }
 
 /// The span analysed.
@@ -545,6 +564,45 @@ fn trailing(series: &DailyBalances, as_of: NaiveDate, months: u32) -> Amount {
     ))
 }
 
+/// The holder names of the accounts (in the accounts section's order, so the input order of the
+/// files changes nothing), and the declared name against the one it matches best.
+fn holder_section(accounts: &[AccountSection], options: &AnalysisOptions) -> HolderSection {
+    let mut printed: Vec<String> = Vec::new();
+    for account in accounts {
+        if let Some(name) = account.holder.as_deref().map(str::trim)
+            && !name.is_empty()
+            && !printed.iter().any(|n| n == name)
+        {
+            printed.push(name.to_owned());
+        }
+    }
+    let declared = options
+        .account_holder_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned);
+    let rank = |c: &NameComparison| match c.result {
+        crate::names::NameMatch::Exact => 2,
+        crate::names::NameMatch::Partial => 1,
+        crate::names::NameMatch::Mismatch => 0,
+    };
+    let name_match = declared.as_deref().and_then(|declared| {
+        printed
+            .iter()
+            .map(|name| crate::names::compare(declared, name))
+            .reduce(|best, next| {
+                let better = (rank(&next), next.similarity) > (rank(&best), best.similarity);
+                if better { next } else { best }
+            })
+    });
+    HolderSection {
+        printed,
+        declared,
+        name_match,
+    }
+}
+
 /// Builds the native analysis.
 pub fn build(ledger: &Ledger<'_>, options: &AnalysisOptions) -> NativeAnalysis {
     build_with(ledger, options, &Facts::of(ledger))
@@ -553,7 +611,7 @@ pub fn build(ledger: &Ledger<'_>, options: &AnalysisOptions) -> NativeAnalysis {
 /// [`build`] from aggregates already computed for the ledger (shared with other profiles).
 pub fn build_with(
     ledger: &Ledger<'_>,
-    _options: &AnalysisOptions,
+    options: &AnalysisOptions,
     facts: &Facts<'_, '_>,
 ) -> NativeAnalysis {
     let Facts {
@@ -700,6 +758,7 @@ pub fn build_with(
         ),
     };
 
+    let accounts: Vec<AccountSection> = accounts.into_iter().map(|(_, a)| a).collect();
     NativeAnalysis {
         version: 1,
         currency: ledger.currency.code().to_owned(),
@@ -713,7 +772,8 @@ pub fn build_with(
             transacting_months: flow.transacting_months(),
             transactions: flow.credit_count + flow.debit_count,
         },
-        accounts: accounts.into_iter().map(|(_, a)| a).collect(),
+        holder: holder_section(&accounts, options),
+        accounts,
         cash_flow,
         spending,
         income: income_section,

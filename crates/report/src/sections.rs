@@ -206,6 +206,42 @@ fn tile(flow: &mut Flow, x: f32, y: f32, w: f32, h: f32, tile: &Tile) {
     }
 }
 
+/// Whose account it is, said against the applicant's name the lender gave (the native
+/// analysis's `holder`), and whether it is someone else's.
+fn holder_check(a: &Value) -> (String, bool) {
+    let printed: Vec<String> = list(at(a, "holder.printed")).iter().map(text).collect();
+    if printed.is_empty() {
+        return (
+            "No holder name is printed on the statement.".to_owned(),
+            false,
+        );
+    }
+    let holder = printed.join(" / ");
+    let declared = at(a, "holder.declared").as_str();
+    let found = at(a, "holder.name_match");
+    match (declared, at(found, "result").as_str()) {
+        (Some(declared), Some("MISMATCH")) => (
+            format!(
+                "The holder printed, {holder}, is not the applicant, {declared} ({}).",
+                text(at(found, "details"))
+            ),
+            true,
+        ),
+        (Some(declared), Some(result)) => (
+            format!(
+                "Holder {holder} matches the applicant {declared} ({}: {}).",
+                result.to_lowercase(),
+                text(at(found, "details"))
+            ),
+            false,
+        ),
+        _ => (
+            format!("Holder {holder} (no applicant name was given to compare)."),
+            false,
+        ),
+    }
+}
+
 /// A key reason: marker colour, an optional coloured label, the text.
 type Reason = (Rgb, Option<(String, Rgb)>, String);
 
@@ -242,11 +278,20 @@ fn decision(flow: &mut Flow, a: &Value) {
     ));
     context.push(format!("as of {}", long_date_text(&text(at(a, "as_of")))));
     flow.paragraph(&context.join(" · "), 8.5, palette::MUTED);
+    let (holder_line, not_the_applicant) = holder_check(a);
+    if not_the_applicant {
+        flow.gap(4.0);
+        flow.paragraph(
+            &format!("NOT THE APPLICANT'S ACCOUNT. {holder_line}"),
+            9.0,
+            palette::RED,
+        );
+    }
     flow.gap(8.0);
 
     let gap = 10.0;
     let w = (CONTENT_W - gap) / 2.0;
-    let h = 112.0;
+    let h = 124.0;
     let y = flow.y;
 
     let points = at(s, "points");
@@ -367,6 +412,7 @@ fn decision(flow: &mut Flow, a: &Value) {
         .or_else(|| at(envoyx, "is_legitimate").as_bool());
     let reservations = float(at(legit, "suspicion")) > 0.0;
     let (verdict, color) = match is_legit {
+        Some(true) if not_the_applicant => ("Legitimate", palette::RED),
         Some(true) if reservations => ("Legitimate", palette::AMBER),
         Some(true) => ("Legitimate", palette::GREEN),
         Some(false) => ("Not legitimate", palette::RED),
@@ -392,7 +438,7 @@ fn decision(flow: &mut Flow, a: &Value) {
             big_size: 20.0,
             color,
             badge: Some((format!("{}% CONFIDENCE", text(confidence)), color)),
-            lines: vec![text(reason)],
+            lines: vec![text(reason), holder_line],
         },
     );
     flow.y = y + 2.0 * h + gap + 6.0;

@@ -6,7 +6,7 @@
 import { api, ApiError } from './api.js';
 import { h, replace, field, notice, focusHeading, announce } from './dom.js';
 import { humanize, text, timestamp } from './format.js';
-import { statusBadge, tierBadge } from './documents.js';
+import { statementAbout, statusBadge, tierBadge } from './documents.js';
 
 const PAGE = 25;
 const SCHEMES = [
@@ -175,8 +175,9 @@ export function renderCase(root, id) {
         h('th', { scope: 'col', class: 'num hide-narrow' }, 'Score'), h('th', { scope: 'col', class: 'hide-narrow' }, 'Tier'),
         h('th', { scope: 'col', class: 'hide-narrow' }, 'Uploaded'))),
       h('tbody', {}, list.map((d) => h('tr', { 'data-id': d.id },
-        h('th', { scope: 'row' }, d.status === 'ANALYZED' || d.status === 'FLAGGED'
-          ? h('a', { href: `#/documents/${d.id}` }, d.filename) : d.filename),
+        h('th', { scope: 'row', class: 'doc-name' }, d.status === 'ANALYZED' || d.status === 'FLAGGED'
+          ? h('a', { href: `#/documents/${d.id}` }, d.filename) : d.filename,
+        statementAbout(d) ? h('span', { class: 'small block' }, statementAbout(d)) : null),
         h('td', {}, statusBadge(d.status)),
         h('td', { class: 'num hide-narrow' }, d.decision ? String(d.decision.credit_score) : '–'),
         h('td', { class: 'hide-narrow' }, tierBadge(d.decision && d.decision.credit_tier)),

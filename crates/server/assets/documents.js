@@ -34,6 +34,14 @@ export function tierBadge(tier) {
   return h('span', { class: `badge tier-${String(tier).toLowerCase()}` }, humanize(tier));
 }
 
+/** Bank · masked account · period of an analysed statement (empty before its analysis). */
+export function statementAbout(d) {
+  const subject = d.subject || {};
+  const period = subject.period && subject.period.start && subject.period.end
+    ? `${date(subject.period.start)} – ${date(subject.period.end)}` : null;
+  return [subject.bank, subject.account, period].filter(Boolean).join(' · ');
+}
+
 export function renderDocuments(root) {
   const state = { docs: [], cursor: null, done: false, loading: false };
   let stopped = false;
@@ -93,9 +101,7 @@ export function renderDocuments(root) {
     // Whose statement it is, once analysed: the holder names the row, with the bank, the
     // account and the period under it; the file name and id stay for the record.
     const subject = d.subject || {};
-    const period = subject.period && subject.period.start && subject.period.end
-      ? `${date(subject.period.start)} – ${date(subject.period.end)}` : null;
-    const about = [subject.bank, subject.account, period].filter(Boolean).join(' · ');
+    const about = statementAbout(d);
     const title = subject.holder || d.filename;
     const name = d.status === 'ANALYZED' || d.status === 'FLAGGED'
       ? h('a', { href: `#/documents/${d.id}` }, title)

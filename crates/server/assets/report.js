@@ -38,6 +38,23 @@ function tile(title, big, badge, badgeTone, lines, bigTone) {
     lines.filter(Boolean).map((l) => h('p', { class: 'tile-line' }, l)));
 }
 
+/**
+ * Whose account it is, said against the applicant's name the lender gave: `{ line, mismatch }`.
+ * A statement of someone else's account is the plainest fraud, so it sits in the decision view.
+ */
+function holderCheck(a) {
+  const printed = list(at(a, 'holder.printed'));
+  const declared = at(a, 'holder.declared');
+  const match = at(a, 'holder.name_match');
+  const holder = printed.length ? printed.join(' / ') : null;
+  if (!holder) return { line: 'No holder name is printed on the statement.', mismatch: false };
+  if (!declared || !match) return { line: `Holder ${holder} (no applicant name was given to compare).`, mismatch: false };
+  if (match.result === 'MISMATCH') {
+    return { line: `The holder printed, ${holder}, is not the applicant, ${declared} (${match.details}).`, mismatch: true };
+  }
+  return { line: `Holder ${holder} matches the applicant ${declared} (${match.result.toLowerCase()}: ${match.details}).`, mismatch: false };
+}
+
 function decisionTiles(a) {
   const points = at(a, 'scores.points') || {};
   const pass = points.didPass === true ? ['PASS', 'good'] : points.didPass === false ? ['FAIL', 'bad'] : ['NO PASS MARK SET', 'neutral'];
@@ -68,7 +85,8 @@ function decisionTiles(a) {
       `Revenue ${text(ex.revenue_score)} · cash flow ${text(ex.cashflow_score)} · expense ${text(ex.expense_score)} · balance ${text(ex.balance_score)}`,
       `${text(ex.flag_count)} flag(s), ${text(ex.flag_penalty)} points deducted`,
     ]),
-    tile('Document legitimacy', verdict, `${text(confidence)}% CONFIDENCE`, legitTone, [text(reason)]));
+    tile('Document legitimacy', verdict, `${text(confidence)}% CONFIDENCE`, legitTone, [text(reason), holderCheck(a).line],
+      holderCheck(a).mismatch ? 'bad' : undefined));
 }
 
 function keyFigures(a) {
@@ -498,6 +516,7 @@ export function renderReport(root, id) {
           .map(([target, label]) => h('button', { type: 'button', class: 'chip', onclick: () => { const el = document.getElementById(target); if (!el) return; el.scrollIntoView({ block: 'start' }); el.focus({ preventScroll: true }); } }, label))),
       h('section', { class: 'section', 'aria-labelledby': 'decision' },
         h('h2', { id: 'decision', tabindex: '-1' }, 'Lending decision summary'),
+        holderCheck(a).mismatch ? notice('warning', h('strong', {}, 'Not the applicant\'s account. '), holderCheck(a).line) : null,
         decisionTiles(a),
         h('h3', {}, 'Key figures'), keyFigures(a),
         h('h3', {}, 'Key reasons'), keyReasons(a)),

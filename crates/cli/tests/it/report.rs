@@ -221,3 +221,65 @@ fn analyze_writes_a_readable_paginated_deterministic_pdf_report() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The first page says whose account it is against the applicant's name the lender gave, and
+/// says it loudly when they differ.
+#[test]
+fn the_report_warns_when_the_statement_is_not_the_applicant_s() {
+    let dir = temp_dir("report-holder");
+    let out = ledgerlens([
+        "synth",
+        "--out",
+        dir.to_str().unwrap(),
+        "--persona",
+        "salaried-consumer",
+        "--country",
+        "NG",
+        "--months",
+        "3",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let statement = dir.join("salaried-consumer-ng-1.xml");
+    let first_page = |applicant: &str, pdf: &str| {
+        let pdf = dir.join(pdf);
+        let out = ledgerlens([
+            "analyze",
+            statement.to_str().unwrap(),
+            "--account-holder",
+            applicant,
+            "--pdf",
+            pdf.to_str().unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let text = tool("pdftotext", &["-l", "1", pdf.to_str().unwrap(), "-"]);
+        (json, text.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+
+    let (json, text) = first_page("Zainab Abdullahi-Bello", "other.pdf");
+    let printed = json["holder"]["printed"][0].as_str().unwrap().to_owned();
+    assert_eq!(json["holder"]["name_match"]["result"], "MISMATCH");
+    assert!(text.contains("NOT THE APPLICANT'S ACCOUNT"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "The holder printed, {printed}, is not the applicant"
+        )),
+        "{text}"
+    );
+
+    // The same person, names in another order and case: a match, and no warning.
+    let mut words: Vec<&str> = printed.split_whitespace().collect();
+    words.reverse();
+    let (json, text) = first_page(&words.join(" ").to_lowercase(), "same.pdf");
+    assert_eq!(json["holder"]["name_match"]["result"], "EXACT");
+    assert!(!text.contains("NOT THE APPLICANT"), "{text}");
+    assert!(text.contains("matches the applicant"), "{text}");
+}
