@@ -132,6 +132,17 @@ fn a_transfer_to_a_person_is_not_read_as_their_name() {
         ("GH", "TRANSFER TO MERLIN MENSAH"),
         ("KE", "TRANSFER TO JOHN BIRD"),
         ("CI", "VIREMENT A AWA DISH"),
+        ("KE", "TRANSFER VIA MOBILE APP TO JOHN OKAFOR"),
+        ("NG", "PAYMENT VIA NIP TO ADA EZE"),
+        ("KE", "TRANSFER TO PENNY WANJIRU"),
+        ("GH", "TRANSFER TO LEON MENSAH"),
+        ("NG", "TRANSFER TO MARY LEWIS"),
+        ("KE", "TRANSFER TO MARIA COSTA"),
+        ("NG", "TRANSFER TO NISA AHMED"),
+        ("KE", "TRANSFER TO ALMA WANJIKU"),
+        ("NG", "TRANSFER TO DIDI OKORO"),
+        ("GH", "TRANSFER TO ZARA ABDULAI"),
+        ("IN", "IMPS TO CONRAD DSOUZA"),
     ] {
         let code = code_of(country, description, -500);
         assert!(
@@ -152,6 +163,8 @@ fn a_transfer_to_a_person_is_not_read_as_their_name() {
             "TRANSPORTATION_BIKES_AND_SCOOTERS",
         ),
         ("GH", "POS FOOD COURT ACCRA MALL", "FOOD_AND_DRINK"),
+        ("NG", "POS COSTA COFFEE LEKKI", "FOOD_AND_DRINK_COFFEE"),
+        ("KE", "CARD PAYMENT ZARA HOME", "GENERAL_MERCHANDISE"),
     ] {
         let code = code_of(country, description, -500);
         assert!(
