@@ -143,6 +143,19 @@ fn a_transfer_to_a_person_is_not_read_as_their_name() {
         ("NG", "TRANSFER TO DIDI OKORO"),
         ("GH", "TRANSFER TO ZARA ABDULAI"),
         ("IN", "IMPS TO CONRAD DSOUZA"),
+        ("NG", "NIP TRANSFER TO MRS ADA OBI"),
+        ("NG", "NIP TRANSFER TO ABU BAKAR SANI"),
+        ("NG", "NIP TRANSFER TO RIDA MUSA"),
+        ("NG", "NIP TRANSFER TO KARA OKON"),
+        ("KE", "MPESA TO JOHN BERRY"),
+        ("KE", "SENT TO LITTLE JOHN KAMAU"),
+        ("ZA", "FNB APP PAYMENT TO THABO NHLAPO"),
+        ("ZA", "FNB APP PAYMENT TO JAN VERMAAK"),
+        ("ZA", "FNB APP PAYMENT TO SARAH WOOD"),
+        ("GB", "FASTER PAYMENT TO BYRON JONES"),
+        ("GB", "FASTER PAYMENT TO SUNNY SINGH"),
+        ("IN", "IMPS TO RAYMOND DSOUZA"),
+        ("IN", "IMPS TO RAHUL ALLEN"),
     ] {
         let code = code_of(country, description, -500);
         assert!(
@@ -165,6 +178,8 @@ fn a_transfer_to_a_person_is_not_read_as_their_name() {
         ("GH", "POS FOOD COURT ACCRA MALL", "FOOD_AND_DRINK"),
         ("NG", "POS COSTA COFFEE LEKKI", "FOOD_AND_DRINK_COFFEE"),
         ("KE", "CARD PAYMENT ZARA HOME", "GENERAL_MERCHANDISE"),
+        ("NG", "POS MRS FILLING STATION IKEJA", "TRANSPORTATION_GAS"),
+        ("KE", "BRANCH INTERNATIONAL LOAN REPAYMENT", "LOAN_PAYMENTS"),
     ] {
         let code = code_of(country, description, -500);
         assert!(
