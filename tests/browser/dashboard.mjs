@@ -449,6 +449,9 @@ try {
   assert.deepEqual(filed.data.map((d) => d.id), [caseDoc]);
   const caseTier = filed.data[0].decision.credit_tier;
   await caseRow.locator('.badge', { hasText: caseTier.replace('_', ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase()) }).waitFor();
+  // A persona's statement filed under this applicant: the row says it is someone else's.
+  assert.equal(filed.data[0].subject.name_match, 'MISMATCH');
+  await caseRow.locator('.badge', { hasText: 'Not the applicant' }).waitFor();
   await page.waitForTimeout(200);
   await shot(page, 'case-desktop', { fullPage: true });
   step(`cases: a case created from the page (a 7-digit BVN refused first), a statement uploaded from its page, listed there with tier ${caseTier}`);

@@ -6,7 +6,7 @@
 import { api, ApiError } from './api.js';
 import { h, replace, field, notice, focusHeading, announce } from './dom.js';
 import { humanize, text, timestamp } from './format.js';
-import { statementAbout, statusBadge, tierBadge } from './documents.js';
+import { notTheApplicant, statementAbout, statusBadge, tierBadge } from './documents.js';
 
 const PAGE = 25;
 const SCHEMES = [
@@ -177,7 +177,9 @@ export function renderCase(root, id) {
       h('tbody', {}, list.map((d) => h('tr', { 'data-id': d.id },
         h('th', { scope: 'row', class: 'doc-name' }, d.status === 'ANALYZED' || d.status === 'FLAGGED'
           ? h('a', { href: `#/documents/${d.id}` }, d.filename) : d.filename,
-        statementAbout(d) ? h('span', { class: 'small block' }, statementAbout(d)) : null),
+        notTheApplicant(d) ? ' ' : null, notTheApplicant(d),
+        // The holder too: under a case, whose account it is is the question.
+        statementAbout(d) ? h('span', { class: 'small block' }, [d.subject && d.subject.holder, statementAbout(d)].filter(Boolean).join(' · ')) : null),
         h('td', {}, statusBadge(d.status)),
         h('td', { class: 'num hide-narrow' }, d.decision ? String(d.decision.credit_score) : '–'),
         h('td', { class: 'hide-narrow' }, tierBadge(d.decision && d.decision.credit_tier)),

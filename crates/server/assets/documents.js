@@ -34,6 +34,13 @@ export function tierBadge(tier) {
   return h('span', { class: `badge tier-${String(tier).toLowerCase()}` }, humanize(tier));
 }
 
+/** A badge when the statement's holder is not the applicant the lender named (else null). */
+export function notTheApplicant(d) {
+  return d.subject && d.subject.name_match === 'MISMATCH'
+    ? h('span', { class: 'badge tone-bad', title: "The holder printed on the statement is not the applicant's name" }, 'Not the applicant')
+    : null;
+}
+
 /** Bank · masked account · period of an analysed statement (empty before its analysis). */
 export function statementAbout(d) {
   const subject = d.subject || {};
@@ -107,7 +114,7 @@ export function renderDocuments(root) {
       ? h('a', { href: `#/documents/${d.id}` }, title)
       : h('span', {}, title);
     return h('tr', { dataset: { id: d.id } },
-      h('th', { scope: 'row', class: 'doc-name' }, name,
+      h('th', { scope: 'row', class: 'doc-name' }, name, notTheApplicant(d) ? ' ' : null, notTheApplicant(d),
         about ? h('span', { class: 'small block' }, about) : null,
         subject.holder ? h('span', { class: 'small muted block' }, d.filename) : null,
         h('span', { class: 'mono small muted block hide-narrow' }, d.id),

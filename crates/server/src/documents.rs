@@ -450,6 +450,7 @@ pub(crate) fn document_json(record: &DocumentRecord) -> Value {
             "bank": s.bank,
             "account": s.account,
             "period": { "start": s.period_start, "end": s.period_end },
+            "name_match": s.name_match,
         })),
         "attempts": record.attempts,
         "step": record.progress_step,

@@ -1299,7 +1299,8 @@ fn schemas() -> Value {
             "subject": { "type": ["object", "null"], "description": "Whose statement it is: the last analysis's first account and period, null until analysed.",
                 "properties": { "holder": nullable_text, "bank": nullable_text,
                     "account": { "type": ["string", "null"], "description": "Masked (****1234)." },
-                    "period": { "type": "object", "properties": { "start": nullable_text, "end": nullable_text } } } },
+                    "period": { "type": "object", "properties": { "start": nullable_text, "end": nullable_text } },
+                    "name_match": { "type": ["string", "null"], "enum": ["EXACT", "PARTIAL", "MISMATCH", null], "description": "The applicant's name (upload field or case name) against the printed holder; null when either is missing." } } },
             "created_at": text, "updated_at": text, "started_at": nullable_text, "finished_at": nullable_text } },
         "Statement": { "type": "object", "properties": {
             "index": { "type": "integer", "description": "The `account` of its transactions." },

@@ -439,6 +439,15 @@ fn subject_of(result: &Result<Vec<(String, String)>, Failure>) -> Option<Subject
         #[serde(default)]
         accounts: Vec<Account>,
         period: Option<Period>,
+        holder: Option<Holder>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Holder {
+        name_match: Option<NameMatch>,
+    }
+    #[derive(serde::Deserialize)]
+    struct NameMatch {
+        result: Option<String>,
     }
     #[derive(serde::Deserialize)]
     struct Account {
@@ -462,7 +471,12 @@ fn subject_of(result: &Result<Vec<(String, String)>, Failure>) -> Option<Subject
         account.map_or((None, None, None), |a| (a.holder, a.bank, a.identifier));
     let (period_start, period_end) = native.period.map_or((None, None), |p| (p.start, p.end));
     let nonblank = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let name_match = native
+        .holder
+        .and_then(|h| h.name_match)
+        .and_then(|m| m.result);
     let subject = Subject {
+        name_match: nonblank(name_match),
         holder: nonblank(holder),
         bank: nonblank(bank),
         account: nonblank(account),

@@ -157,6 +157,9 @@ pub struct Subject {
     pub period_start: Option<String>,
     /// Last day covered, `YYYY-MM-DD`.
     pub period_end: Option<String>,
+    /// The applicant's name against the printed holder: `EXACT`, `PARTIAL` or `MISMATCH`
+    /// (`None` when no applicant name was given or no holder is printed).
+    pub name_match: Option<String>,
 }
 
 impl Subject {

@@ -124,7 +124,8 @@ impl SqlStore {
              decision_score = $8, decision_tier = $9, decision_risk = $10, \
              holder = COALESCE($11, holder), bank = COALESCE($12, bank), \
              account = COALESCE($13, account), period_start = COALESCE($14, period_start), \
-             period_end = COALESCE($15, period_end) \
+             period_end = COALESCE($15, period_end), \
+             holder_match = CASE WHEN $1 = 'FAILED' THEN holder_match ELSE $16 END \
              WHERE id = $5 AND tenant_id = $6 AND lease_owner = $7 AND status = 'PROCESSING'",
         )
         .bind(status.as_str())
@@ -142,6 +143,7 @@ impl SqlStore {
         .bind(subject.account)
         .bind(subject.period_start)
         .bind(subject.period_end)
+        .bind(subject.name_match)
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {

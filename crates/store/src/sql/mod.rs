@@ -120,6 +120,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "subjects",
         include_str!("../../migrations/sqlite/0006_subjects.sql"),
     ),
+    (
+        7,
+        "holder_match",
+        include_str!("../../migrations/sqlite/0007_holder_match.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -152,6 +157,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "subjects",
         include_str!("../../migrations/postgres/0006_subjects.sql"),
+    ),
+    (
+        7,
+        "holder_match",
+        include_str!("../../migrations/postgres/0007_holder_match.sql"),
     ),
 ];
 

@@ -16,7 +16,7 @@ pub(super) const DOCUMENT_COLUMNS: &str = "id, tenant_id, filename, sha256, size
      status, failure_code, failure_message, options, attempts, created_at, updated_at, \
      started_at, finished_at, progress_step, number, case_id, metadata, duplicate_of, \
      decision_score, decision_tier, decision_risk, holder, bank, account, period_start, \
-     period_end";
+     period_end, holder_match";
 
 /// The columns of a case, as [`case`] reads them.
 pub(super) const CASE_COLUMNS: &str = "id, tenant_id, number, kind, name, country, identifiers, \
@@ -80,6 +80,7 @@ pub(super) fn document(row: &AnyRow) -> Result<DocumentRecord, StoreError> {
                 account: row.try_get("account")?,
                 period_start: row.try_get("period_start")?,
                 period_end: row.try_get("period_end")?,
+                name_match: row.try_get("holder_match")?,
             };
             (subject != Subject::default()).then_some(subject)
         },

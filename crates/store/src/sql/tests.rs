@@ -324,6 +324,7 @@ async fn listings_filter_by_decision_tier_and_search_the_file_name_as_plain_text
                 account: Some("****2465".to_owned()),
                 period_start: Some("2024-01-01".to_owned()),
                 period_end: Some("2024-05-05".to_owned()),
+                name_match: Some("MISMATCH".to_owned()),
             }),
         };
         assert!(
@@ -407,6 +408,10 @@ async fn listings_filter_by_decision_tier_and_search_the_file_name_as_plain_text
     assert_eq!(
         first.subject.as_ref().and_then(|s| s.period_end.as_deref()),
         Some("2024-05-05")
+    );
+    assert_eq!(
+        first.subject.as_ref().and_then(|s| s.name_match.as_deref()),
+        Some("MISMATCH")
     );
     let last = store.get_document(&a, &ids[2]).await.unwrap().unwrap();
     assert_eq!(last.decision, None);
