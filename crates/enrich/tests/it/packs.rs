@@ -156,6 +156,10 @@ fn a_transfer_to_a_person_is_not_read_as_their_name() {
         ("GB", "FASTER PAYMENT TO SUNNY SINGH"),
         ("IN", "IMPS TO RAYMOND DSOUZA"),
         ("IN", "IMPS TO RAHUL ALLEN"),
+        ("ZA", "FNB APP PAYMENT TO JOHN CHAMBERLAIN"),
+        ("GB", "FASTER PAYMENT TO ANNA CHURCHILL"),
+        ("GB", "FASTER PAYMENT TO IAN MACMILLAN"),
+        ("NG", "NIP TRANSFER TO SARAH REDDINGTON"),
     ] {
         let code = code_of(country, description, -500);
         assert!(
