@@ -160,6 +160,15 @@ fn a_transfer_to_a_person_is_not_read_as_their_name() {
         ("GB", "FASTER PAYMENT TO ANNA CHURCHILL"),
         ("GB", "FASTER PAYMENT TO IAN MACMILLAN"),
         ("NG", "NIP TRANSFER TO SARAH REDDINGTON"),
+        ("US", "ZELLE PAYMENT TO ALBERT KIM"),
+        ("US", "ZELLE PAYMENT TO DIANA ROSS"),
+        ("US", "ZELLE PAYMENT TO MAX MILLER"),
+        ("US", "ZELLE PAYMENT TO ALLY SMITH"),
+        ("FR", "VIREMENT A ALAN MARTIN"),
+        ("FR", "VIREMENT A PAUL DURAND"),
+        ("FR", "VIREMENT A CORA LEGRAND"),
+        ("DE", "UEBERWEISUNG AN HANS MULLER"),
+        ("DE", "UEBERWEISUNG AN OTTO SCHMIDT"),
     ] {
         let code = code_of(country, description, -500);
         assert!(
@@ -184,6 +193,13 @@ fn a_transfer_to_a_person_is_not_read_as_their_name() {
         ("KE", "CARD PAYMENT ZARA HOME", "GENERAL_MERCHANDISE"),
         ("NG", "POS MRS FILLING STATION IKEJA", "TRANSPORTATION_GAS"),
         ("KE", "BRANCH INTERNATIONAL LOAN REPAYMENT", "LOAN_PAYMENTS"),
+        (
+            "DE",
+            "KARTENZAHLUNG MULLER FILIALE 123",
+            "FOOD_AND_DRINK_GROCERIES",
+        ),
+        ("FR", "CB CORA MULHOUSE", "FOOD_AND_DRINK_GROCERIES"),
+        ("US", "DAVE INC EXTRACASH", "LOAN_PAYMENTS"),
     ] {
         let code = code_of(country, description, -500);
         assert!(
