@@ -60,6 +60,7 @@ function decisionTiles(a) {
   const pass = points.didPass === true ? ['PASS', 'good'] : points.didPass === false ? ['FAIL', 'bad'] : ['NO PASS MARK SET', 'neutral'];
   const rules = list(points.ruleResults);
   const met = rules.filter((r) => r.code === 'MET').length;
+  const holder = holderCheck(a);
   const xray = at(a, 'scores.xray') || {};
   const flag = text(at(xray, 'bankFlag.color'));
   const alerts = list(at(xray, 'bankFlag.reasons')).filter((r) => r.alert === true).length;
@@ -85,8 +86,8 @@ function decisionTiles(a) {
       `Revenue ${text(ex.revenue_score)} · cash flow ${text(ex.cashflow_score)} · expense ${text(ex.expense_score)} · balance ${text(ex.balance_score)}`,
       `${text(ex.flag_count)} flag(s), ${text(ex.flag_penalty)} points deducted`,
     ]),
-    tile('Document legitimacy', verdict, `${text(confidence)}% CONFIDENCE`, legitTone, [text(reason), holderCheck(a).line],
-      holderCheck(a).mismatch ? 'bad' : undefined));
+    tile('Document legitimacy', verdict, `${text(confidence)}% CONFIDENCE`, legitTone, [text(reason), holder.line],
+      holder.mismatch ? 'bad' : undefined));
 }
 
 function keyFigures(a) {
@@ -502,6 +503,7 @@ export function renderReport(root, id) {
         h('div', { class: 'actions pager' }, prev, next)),
     ];
     const rest = h('div', { class: 'report-rest', 'aria-busy': 'true' });
+    const holder = holderCheck(a);
     replace(root,
       h('div', { class: 'page-head report-head' },
         h('div', {},
@@ -516,7 +518,7 @@ export function renderReport(root, id) {
           .map(([target, label]) => h('button', { type: 'button', class: 'chip', onclick: () => { const el = document.getElementById(target); if (!el) return; el.scrollIntoView({ block: 'start' }); el.focus({ preventScroll: true }); } }, label))),
       h('section', { class: 'section', 'aria-labelledby': 'decision' },
         h('h2', { id: 'decision', tabindex: '-1' }, 'Lending decision summary'),
-        holderCheck(a).mismatch ? notice('warning', h('strong', {}, 'Not the applicant\'s account. '), holderCheck(a).line) : null,
+        holder.mismatch ? notice('warning', h('strong', {}, 'Not the applicant\'s account. '), holder.line) : null,
         decisionTiles(a),
         h('h3', {}, 'Key figures'), keyFigures(a),
         h('h3', {}, 'Key reasons'), keyReasons(a)),
